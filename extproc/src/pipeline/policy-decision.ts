@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/**
+ * The structured answer of the policy entrypoint `gateway/decision`. Parsed strictly: an unknown
+ * field, a wrong type or an allow without a route is a malformed decision, and a malformed decision
+ * denies. Nothing here ever defaults to allow.
+ */
+const ReasonCode = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "reason codes are snake_case");
+
+export const DecisionReason = z
+  .object({
+    code: ReasonCode.describe("Stable snake_case code; lands in the audit row's reason_codes."),
+    message: z.string().max(1000).describe("Human-readable explanation returned to the caller on deny."),
+  })
+  .strict();
+export type DecisionReason = z.infer<typeof DecisionReason>;
+
+export const DecisionRoute = z
+  .object({
+    provider: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,62}$/)
+      .describe("Provider name; Envoy routes on it (cluster provider_<name>)."),
+    model: z.string().min(1).max(256).describe("The model name the provider will receive."),
+  })
+  .strict();
+export type DecisionRoute = z.infer<typeof DecisionRoute>;
+
+const UpstreamHeaderName = z
+  .string()
+  .regex(/^x-[a-z0-9-]{1,100}$/, "policy may only add x-* headers")
+  .refine((name) => !name.startsWith("x-envoy-") && !name.startsWith("x-gateway-"), {
+    message: "x-envoy-* and x-gateway-* headers are reserved",
+  });
+
+export const PolicyDecision = z
+  .object({
+    allow: z.boolean(),
+    status: z
+      .number()
+      .int()
+      .min(400)
+      .max(599)
+      .optional()
+      .describe("HTTP status to answer with when denying (default 403)."),
+    reasons: z.array(DecisionReason).max(32).default([]),
+    route: DecisionRoute.nullable().default(null),
+    headers: z
+      .record(UpstreamHeaderName, z.string().max(1024))
+      .default({})
+      .describe("Headers to add to the upstream request when allowed."),
+    audit: z
+      .object({ tags: z.array(z.string().max(64)).max(16).default([]) })
+      .strict()
+      .default({ tags: [] })
+      .describe("Extra labels stored with the audit row."),
+  })
+  .strict();
+export type PolicyDecision = z.infer<typeof PolicyDecision>;

@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/**
+ * The document every policy evaluation receives as `input`. It is a versioned contract with the
+ * security teams who write Rego: add fields freely, but never change the meaning of one without
+ * bumping `version`. `policies/input.schema.json` is generated from this type.
+ */
+export const POLICY_INPUT_VERSION = "gateway.input/v1";
+
+export const ApiKind = z
+  .enum([
+    "openai.chat_completions",
+    "openai.completions",
+    "openai.embeddings",
+    "openai.models",
+    "unknown",
+  ])
+  .describe("Which API the request speaks, derived from method and path. `unknown` for anything else.");
+export type ApiKind = z.infer<typeof ApiKind>;
+
+export const Principal = z
+  .object({
+    key_id: z.string().describe("Identifier of the API key used (never the key itself)."),
+    user: z.string().describe("The user the key belongs to."),
+    team: z.string().describe("The team the key belongs to."),
+    roles: z.array(z.string()).describe("Roles granted to the key."),
+  })
+  .describe("Who is calling, resolved from the API key by its SHA-256 hash in the bundle's data.");
+export type Principal = z.infer<typeof Principal>;
+
+export const LlmRequestSummary = z
+  .object({
+    model: z.string().describe("The model exactly as the upstream will read it (no trimming, no case folding)."),
+    stream: z.boolean().describe("Whether the caller asked for a streamed (text/event-stream) answer."),
+    max_tokens: z
+      .number()
+      .nullable()
+      .describe("`max_completion_tokens` or `max_tokens` when the caller set one, else null."),
+    message_count: z.number().int().nonnegative().describe("Number of chat messages (0 for other APIs)."),
+    tool_count: z.number().int().nonnegative().describe("Number of tools offered to the model."),
+  })
+  .describe("What the request asks of a model. Null for requests that name no model (e.g. GET /v1/models).");
+export type LlmRequestSummary = z.infer<typeof LlmRequestSummary>;
+
+export const PolicyInput = z
+  .object({
+    version: z.literal(POLICY_INPUT_VERSION),
+    request: z.object({
+      id: z.string().describe("Envoy's x-request-id for this request."),
+      method: z.string().describe("HTTP method, upper case."),
+      path: z.string().describe("URL path without the query string, as sent by the caller."),
+      query: z.string().describe("Raw query string without the leading `?`, or empty."),
+      api: ApiKind,
+      content_type: z.string().describe("The request's content-type header, lower-cased, or empty."),
+      body_bytes: z.number().int().nonnegative().describe("Size of the (decoded) request body in bytes."),
+      time_ms: z.number().int().describe("Gateway clock when the request arrived, epoch milliseconds."),
+    }),
+    principal: Principal,
+    llm: LlmRequestSummary.nullable(),
+  })
+  .describe("Input document of the gateway policy (entrypoint gateway/decision).");
+export type PolicyInput = z.infer<typeof PolicyInput>;
