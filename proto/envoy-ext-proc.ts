@@ -32,6 +32,9 @@ export type ExtProcGrpcType = ProtoGrpcType;
 
 /** Loads envoy.service.ext_proc.v3 as a grpc-js package definition (used by server and clients). */
 export function loadExtProcPackage(): ExtProcGrpcType {
-  const definition = protoLoader.loadSync("envoy/service/ext_proc/v3/external_processor.proto", PROTO_LOADER_OPTIONS);
+  const definition = protoLoader.loadSync(
+    "envoy/service/ext_proc/v3/external_processor.proto",
+    PROTO_LOADER_OPTIONS,
+  );
   return grpc.loadPackageDefinition(definition) as unknown as ExtProcGrpcType;
 }

@@ -10,6 +10,6 @@ npx proto-loader-gen-types --keepCase --longs String --enums String --defaults -
   --includeDirs "$deps/envoy-api" "$deps/xds" "$deps/googleapis" "$deps/protoc-gen-validate" \
   --grpcLib @grpc/grpc-js -O proto/generated \
   envoy/service/ext_proc/v3/external_processor.proto
-# The generated files import each other without file extensions; as CommonJS type declarations
-# they resolve, and they are only ever imported as types.
-printf '{ "type": "commonjs" }\n' > proto/generated/package.json
+# The generator writes extensionless relative imports; ESM resolution (NodeNext) wants the file's
+# extension, so add it.
+find proto/generated -name '*.ts' -exec sed -i -E "s#(from '\.{1,2}/[^']+)'#\1.ts'#" {} +

@@ -8,13 +8,7 @@ import { z } from "zod";
 export const POLICY_INPUT_VERSION = "gateway.input/v1";
 
 export const ApiKind = z
-  .enum([
-    "openai.chat_completions",
-    "openai.completions",
-    "openai.embeddings",
-    "openai.models",
-    "unknown",
-  ])
+  .enum(["openai.chat_completions", "openai.completions", "openai.embeddings", "openai.models", "unknown"])
   .describe("Which API the request speaks, derived from method and path. `unknown` for anything else.");
 export type ApiKind = z.infer<typeof ApiKind>;
 
@@ -30,7 +24,9 @@ export type Principal = z.infer<typeof Principal>;
 
 export const LlmRequestSummary = z
   .object({
-    model: z.string().describe("The model exactly as the upstream will read it (no trimming, no case folding)."),
+    model: z
+      .string()
+      .describe("The model exactly as the upstream will read it (no trimming, no case folding)."),
     stream: z.boolean().describe("Whether the caller asked for a streamed (text/event-stream) answer."),
     max_tokens: z
       .number()
