@@ -1,0 +1,25 @@
+import { loadPolicy } from "@open-policy-agent/opa-wasm";
+import { buildKeyDirectory } from "../../pipeline/key-directory.ts";
+import type { PolicySnapshot } from "../../pipeline/ports.ts";
+import type { PolicyBundle } from "./policy-bundle.ts";
+
+export const DECISION_ENTRYPOINT = "gateway/decision";
+
+/** Instantiates a bundle's Wasm with its data; throws if the bundle cannot serve the gateway. */
+export async function loadOpaWasmPolicy(bundle: PolicyBundle): Promise<PolicySnapshot> {
+  const policy = await loadPolicy(bundle.wasm);
+  if (!(DECISION_ENTRYPOINT in (policy.entrypoints as Record<string, number>))) {
+    throw new Error(`bundle has no ${DECISION_ENTRYPOINT} entrypoint (build with -e ${DECISION_ENTRYPOINT})`);
+  }
+  policy.setData(bundle.data);
+  const gatewayData = bundle.data.gateway;
+  const keys = buildKeyDirectory(
+    typeof gatewayData === "object" && gatewayData !== null && "keys" in gatewayData ? gatewayData.keys : {},
+  );
+  if (!keys.ok) throw new Error(keys.error.message);
+  return {
+    revision: bundle.revision,
+    keys: keys.value,
+    evaluate: (input) => policy.evaluate(input, DECISION_ENTRYPOINT),
+  };
+}

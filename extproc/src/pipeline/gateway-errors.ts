@@ -1,0 +1,52 @@
+/**
+ * Every way the gateway can refuse a request, in one catalogue. The code is stable: it is the
+ * `code` of the error body the caller's SDK reads, the audit row's reason code and a metric label.
+ * Every error fails closed: the request does not reach a provider.
+ */
+export const GATEWAY_ERRORS = {
+  missing_api_key: { status: 401, type: "authentication_error" },
+  invalid_api_key: { status: 401, type: "authentication_error" },
+  body_too_large: { status: 413, type: "invalid_request_error" },
+  unsupported_content_encoding: { status: 415, type: "invalid_request_error" },
+  unsupported_content_type: { status: 415, type: "invalid_request_error" },
+  invalid_body_encoding: { status: 400, type: "invalid_request_error" },
+  invalid_utf8: { status: 400, type: "invalid_request_error" },
+  invalid_json: { status: 400, type: "invalid_request_error" },
+  duplicate_json_key: { status: 400, type: "invalid_request_error" },
+  body_not_object: { status: 400, type: "invalid_request_error" },
+  model_missing: { status: 400, type: "invalid_request_error" },
+  model_invalid: { status: 400, type: "invalid_request_error" },
+  invalid_request: { status: 400, type: "invalid_request_error" },
+  policy_denied: { status: 403, type: "permission_error" },
+  policy_error: { status: 500, type: "api_error" },
+  overloaded: { status: 503, type: "api_error" },
+  internal_error: { status: 500, type: "api_error" },
+} as const satisfies Record<string, { status: number; type: string }>;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
+
+/** A refusal as plain data. `status` overrides the catalogue (a policy may choose its deny status). */
+export interface GatewayError {
+  readonly code: GatewayErrorCode;
+  readonly message: string;
+  readonly status?: number;
+  /** Reason codes for the audit row; defaults to [code]. */
+  readonly reasonCodes?: readonly string[];
+  /** JSON field the error is about, as OpenAI's `param`. */
+  readonly param?: string;
+}
+
+export type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: GatewayError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(
+  code: GatewayErrorCode,
+  message: string,
+  extra: Omit<GatewayError, "code" | "message"> = {},
+): Result<T> => ({ ok: false, error: { code, message, ...extra } });
+
+export function errorStatus(error: GatewayError): number {
+  return error.status ?? GATEWAY_ERRORS[error.code].status;
+}

@@ -1,0 +1,216 @@
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import {
+  type ExchangeAction,
+  type HeaderList,
+  headerValue,
+  type StreamEndReason,
+  type StreamProcessor,
+} from "../protocol/http-exchange.ts";
+import type { AuditOutcome, AuditSink } from "./audit-record.ts";
+import { buildPolicyInput } from "./build-policy-input.ts";
+import { classifyApi } from "./classify-api.ts";
+import { buildAuditRecord, type ExchangeFacts, newExchangeFacts } from "./exchange-facts.ts";
+import { errorStatus, type GatewayError } from "./gateway-errors.ts";
+import { identifyCaller } from "./identify-caller.ts";
+import { type InspectedBody, inspectRequestBody } from "./inspect-request-body.ts";
+import { openAiErrorResponse } from "./openai-error-body.ts";
+import type { Clock, IdGenerator, PolicySnapshot, PolicySource } from "./ports.ts";
+import { readPolicyDecision } from "./read-policy-decision.ts";
+import { decodeBody } from "./request-body.ts";
+import { readRequestHead } from "./request-head.ts";
+import { StreamUsageReader, usageFromJsonBody } from "./response-usage.ts";
+import { callerHeadersToStrip, upstreamChanges } from "./upstream-changes.ts";
+
+export interface GatewayExchangeDeps {
+  readonly policies: PolicySource;
+  readonly audit: AuditSink;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+}
+
+const CONTINUE: ExchangeAction = { kind: "continue" };
+
+/**
+ * One HTTP request through the gateway: identify the caller, inspect the body, ask the policy,
+ * then either answer in the caller's error shape or route the request on; on the way back, read
+ * token usage. Exactly one audit row is written, whatever happens.
+ */
+export class GatewayExchange implements StreamProcessor {
+  private readonly policy: PolicySnapshot;
+  private readonly facts: ExchangeFacts;
+  private requestChunks: Buffer[] = [];
+  private requestBytes = 0;
+  private stripped: string[] = [];
+  private responseChunks: Buffer[] = [];
+  private responseBytes = 0;
+  private responseEncoding = "";
+  private streamUsage: StreamUsageReader | undefined;
+  private audited = false;
+
+  constructor(private readonly deps: GatewayExchangeDeps) {
+    // One request is judged by one policy revision, even if a reload lands mid-request.
+    this.policy = deps.policies.current();
+    this.facts = newExchangeFacts(deps.clock.nowMs(), this.policy.revision);
+  }
+
+  async onRequestHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
+    const head = readRequestHead(headers, () => this.deps.ids.newId());
+    this.facts.head = head;
+    this.facts.api = classifyApi(head.method, head.path);
+    const caller = identifyCaller(headers, this.policy.keys);
+    if (!caller.ok) return this.refuse(caller.error);
+    this.facts.principal = caller.value.principal;
+    this.stripped = callerHeadersToStrip(headers);
+    if (endOfStream) return this.decide(undefined, Buffer.alloc(0));
+    return { kind: "continue", headers: { remove: this.stripped } };
+  }
+
+  async onRequestBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
+    this.requestBytes += chunk.length;
+    if (this.requestBytes > this.deps.maxBodyBytes) {
+      return this.refuse({
+        code: "body_too_large",
+        message: `request body is larger than ${this.deps.maxBodyBytes} bytes`,
+      });
+    }
+    this.requestChunks.push(chunk);
+    if (!endOfStream) return CONTINUE;
+    const raw = Buffer.concat(this.requestChunks);
+    this.requestChunks = [];
+    const head = this.facts.head;
+    if (!head) throw new Error("request body before request headers");
+    const inspected = inspectRequestBody(head, this.facts.api, raw, this.deps.maxBodyBytes);
+    if (!inspected.ok) return this.refuse(inspected.error);
+    return this.decide(inspected.value, inspected.value.decoded);
+  }
+
+  async onResponseHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
+    this.facts.status = Number(headerValue(headers, ":status") ?? 0);
+    if (endOfStream) {
+      this.writeAudit("completed");
+      return CONTINUE;
+    }
+    this.responseEncoding = (headerValue(headers, "content-encoding") ?? "").trim().toLowerCase();
+    const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
+    if (contentType.startsWith("text/event-stream")) {
+      // Streams must reach the caller chunk by chunk, so the processor sees them as they pass.
+      this.streamUsage = new StreamUsageReader();
+      return { kind: "continue", responseBodyMode: "streamed" };
+    }
+    return CONTINUE;
+  }
+
+  async onResponseBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
+    if (this.streamUsage) {
+      this.streamUsage.push(chunk, endOfStream);
+    } else if (this.responseBytes + chunk.length <= this.deps.maxBodyBytes) {
+      this.responseChunks.push(chunk);
+      this.responseBytes += chunk.length;
+    }
+    if (endOfStream) {
+      this.facts.usage = this.streamUsage ? this.streamUsage.result() : this.jsonResponseUsage();
+      this.writeAudit("completed");
+    }
+    return CONTINUE;
+  }
+
+  onStreamEnd(reason: StreamEndReason): void {
+    if (reason === "failed") {
+      this.facts.decision = "error";
+      this.facts.status = 500;
+      this.facts.reasonCodes = [...this.facts.reasonCodes, "internal_error"];
+      this.writeAudit("failed");
+      return;
+    }
+    this.writeAudit("aborted");
+  }
+
+  private decide(body: InspectedBody | undefined, decodedBody: Buffer): ExchangeAction {
+    const head = this.facts.head;
+    const principal = this.facts.principal;
+    if (!head || !principal) throw new Error("decision before the caller was identified");
+    this.facts.llm = body?.llm ?? null;
+    this.facts.promptSha256 = createHash("sha256").update(decodedBody).digest("hex");
+
+    const input = buildPolicyInput({
+      head,
+      api: this.facts.api,
+      principal,
+      llm: this.facts.llm,
+      bodyBytes: decodedBody.length,
+      timeMs: this.facts.startedMs,
+    });
+    const decision = readPolicyDecision(this.evaluate(input));
+    if (!decision.ok) {
+      this.deps.logger.error(
+        { requestId: head.requestId, reason: decision.error.message },
+        "policy error; denying",
+      );
+      return this.refuse({
+        code: "policy_error",
+        message: "the gateway policy could not decide this request",
+      });
+    }
+    const { allow, reasons, status, route, audit } = decision.value;
+    this.facts.tags = audit.tags;
+    this.facts.reasonCodes = reasons.map((reason) => reason.code);
+    if (!allow) {
+      return this.refuse({
+        code: "policy_denied",
+        message: reasons.map((reason) => reason.message).join("; ") || "denied by the gateway policy",
+        status: status ?? 403,
+        reasonCodes: reasons.length > 0 ? this.facts.reasonCodes : ["policy_denied"],
+      });
+    }
+    this.facts.decision = "allow";
+    this.facts.route = route;
+    const changes = upstreamChanges(decision.value, body);
+    return {
+      kind: "continue",
+      headers: { remove: [...this.stripped, ...changes.remove], set: changes.set },
+      ...(changes.body ? { body: changes.body } : {}),
+      clearRouteCache: true,
+    };
+  }
+
+  private evaluate(input: Parameters<PolicySnapshot["evaluate"]>[0]): unknown {
+    try {
+      return this.policy.evaluate(input);
+    } catch (error) {
+      this.deps.logger.error({ err: error }, "policy evaluation threw");
+      return undefined;
+    }
+  }
+
+  private refuse(error: GatewayError): ExchangeAction {
+    const requestId = this.facts.head?.requestId ?? this.deps.ids.newId();
+    const internal = error.code === "policy_error" || error.code === "internal_error";
+    this.facts.decision = internal ? "error" : "deny";
+    this.facts.status = errorStatus(error);
+    this.facts.reasonCodes = error.reasonCodes ?? [error.code];
+    this.writeAudit("denied");
+    this.deps.logger.info(
+      { requestId, code: error.code, status: this.facts.status, keyId: this.facts.principal?.key_id },
+      "request refused",
+    );
+    return openAiErrorResponse(error, requestId);
+  }
+
+  private jsonResponseUsage() {
+    const body = Buffer.concat(this.responseChunks);
+    this.responseChunks = [];
+    const decoded = decodeBody(body, this.responseEncoding, this.deps.maxBodyBytes);
+    return decoded.ok ? usageFromJsonBody(decoded.value) : undefined;
+  }
+
+  private writeAudit(outcome: AuditOutcome): void {
+    if (this.audited) return;
+    this.audited = true;
+    this.deps.audit.write(
+      buildAuditRecord(this.facts, outcome, this.deps.ids.newId(), this.deps.clock.nowMs()),
+    );
+  }
+}

@@ -1,0 +1,45 @@
+import { apiHasModelBody } from "./classify-api.ts";
+import { fail, ok, type Result } from "./gateway-errors.ts";
+import { summarizeLlmRequest } from "./llm-request.ts";
+import type { ApiKind, LlmRequestSummary } from "./policy-input.ts";
+import { decodeBody, decodeUtf8, isJsonContentType } from "./request-body.ts";
+import type { RequestHead } from "./request-head.ts";
+import { type ParsedJsonBody, parseStrictJson } from "./strict-json.ts";
+
+export interface InspectedBody {
+  /** The body as the provider reads it: content-encoding undone. */
+  readonly decoded: Buffer;
+  /** True when `decoded` differs from what the caller sent (it was compressed). */
+  readonly wasEncoded: boolean;
+  readonly json: ParsedJsonBody | undefined;
+  readonly llm: LlmRequestSummary | null;
+}
+
+/** Turns the raw request body into what the policy and the rewrite need, or a refusal. */
+export function inspectRequestBody(
+  head: RequestHead,
+  api: ApiKind,
+  raw: Buffer,
+  maxBodyBytes: number,
+): Result<InspectedBody> {
+  if (!apiHasModelBody(api)) {
+    return ok({ decoded: raw, wasEncoded: false, json: undefined, llm: null });
+  }
+  if (!isJsonContentType(head.contentType)) {
+    return fail("unsupported_content_type", "request body must be sent as 'content-type: application/json'");
+  }
+  const decoded = decodeBody(raw, head.contentEncoding, maxBodyBytes);
+  if (!decoded.ok) return decoded;
+  const text = decodeUtf8(decoded.value);
+  if (!text.ok) return text;
+  const json = parseStrictJson(text.value);
+  if (!json.ok) return json;
+  const llm = summarizeLlmRequest(api, json.value.value);
+  if (!llm.ok) return llm;
+  return ok({
+    decoded: decoded.value,
+    wasEncoded: decoded.value !== raw,
+    json: json.value,
+    llm: llm.value,
+  });
+}

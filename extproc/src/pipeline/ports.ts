@@ -1,0 +1,26 @@
+import type { KeyDirectory } from "./key-directory.ts";
+import type { PolicyInput } from "./policy-input.ts";
+
+/**
+ * What the pipeline needs from the outside, as narrow interfaces: main.ts plugs in the OPA engine,
+ * the real clock and random ids; tests plug in fixed ones.
+ */
+export interface PolicySnapshot {
+  /** Bundle revision, recorded in every audit row. */
+  readonly revision: string;
+  readonly keys: KeyDirectory;
+  /** Raw evaluation result of gateway/decision; read with readPolicyDecision. */
+  evaluate(input: PolicyInput): unknown;
+}
+
+export interface PolicySource {
+  current(): PolicySnapshot;
+}
+
+export interface Clock {
+  nowMs(): number;
+}
+
+export interface IdGenerator {
+  newId(): string;
+}

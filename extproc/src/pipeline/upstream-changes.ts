@@ -1,0 +1,51 @@
+import type { HeaderEntry } from "../protocol/http-exchange.ts";
+import type { InspectedBody } from "./inspect-request-body.ts";
+import type { PolicyDecision } from "./policy-decision.ts";
+import { replaceTopLevelValue } from "./strict-json.ts";
+
+/** Envoy's route table matches this header (see envoy/envoy.yaml); Envoy removes it before forwarding. */
+export const ROUTE_HEADER = "x-gateway-route";
+
+export interface UpstreamChanges {
+  readonly set: readonly HeaderEntry[];
+  readonly remove: readonly string[];
+  readonly body: Buffer | undefined;
+}
+
+/**
+ * How an allowed request leaves the gateway: routed to the chosen provider, with the provider's
+ * model name, uncompressed when it arrived compressed (so what was inspected is what is sent),
+ * and with a content-length that matches the body Envoy will forward.
+ */
+export function upstreamChanges(decision: PolicyDecision, body: InspectedBody | undefined): UpstreamChanges {
+  const route = decision.route;
+  const set: HeaderEntry[] = [];
+  const remove: string[] = [];
+  if (route) set.push({ name: ROUTE_HEADER, value: route.provider });
+  for (const [name, value] of Object.entries(decision.headers)) set.push({ name, value });
+
+  let newBody: Buffer | undefined;
+  if (body?.json && body.llm && route && route.model !== body.llm.model) {
+    const rewritten = replaceTopLevelValue(body.json, "model", route.model);
+    if (rewritten !== undefined) newBody = Buffer.from(rewritten, "utf8");
+  }
+  if (body?.wasEncoded) {
+    newBody ??= body.decoded;
+    remove.push("content-encoding");
+  }
+  if (newBody) set.push({ name: "content-length", value: String(newBody.length) });
+  return { set, remove, body: newBody };
+}
+
+/**
+ * Headers the caller must not be able to set or leak: the gateway's own namespace (identity and
+ * routing are the gateway's word, never the app's), the gateway API key (it never reaches a
+ * provider), and accept-encoding (so answers come back readable for inspection).
+ */
+export function callerHeadersToStrip(headers: readonly HeaderEntry[]): string[] {
+  const names = new Set<string>(["authorization", "x-api-key", "accept-encoding"]);
+  for (const header of headers) {
+    if (header.name.startsWith("x-gateway-")) names.add(header.name);
+  }
+  return [...names];
+}

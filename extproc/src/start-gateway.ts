@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { PolicyStore } from "./adapters/opa/policy-store.ts";
+import type { GatewayConfig } from "./config.ts";
+import type { AuditSink } from "./pipeline/audit-record.ts";
+import { GatewayExchange } from "./pipeline/gateway-exchange.ts";
+import { openAiErrorResponse } from "./pipeline/openai-error-body.ts";
+import type { Clock, IdGenerator } from "./pipeline/ports.ts";
+import { startExtProcServer } from "./protocol/ext-proc-server.ts";
+import type { LocalReplies } from "./protocol/http-exchange.ts";
+
+export interface RunningGateway {
+  readonly port: number;
+  readonly policies: PolicyStore;
+  /** Stops taking streams, lets open ones finish within the grace period, flushes the audit. */
+  close(): Promise<void>;
+}
+
+export interface GatewayParts {
+  readonly audit: AuditSink;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+}
+
+const systemClock: Clock = { nowMs: () => Date.now() };
+const randomIds: IdGenerator = { newId: () => randomUUID() };
+
+/** Wires the gateway: policy store, pipeline, ext_proc server. The caller owns the audit sink. */
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  parts: GatewayParts,
+): Promise<RunningGateway> {
+  const policies = await PolicyStore.open(config.bundle.path, config.bundle.pollMs, logger);
+  const clock = parts.clock ?? systemClock;
+  const ids = parts.ids ?? randomIds;
+  const replies: LocalReplies = {
+    overloaded: () =>
+      openAiErrorResponse(
+        { code: "overloaded", message: "the gateway is at capacity; retry shortly" },
+        ids.newId(),
+      ),
+    internalError: () =>
+      openAiErrorResponse(
+        { code: "internal_error", message: "the gateway failed to process the request" },
+        ids.newId(),
+      ),
+  };
+  const server = await startExtProcServer({
+    host: config.grpc.host,
+    port: config.grpc.port,
+    maxConcurrentStreams: config.limits.maxConcurrentStreams,
+    maxHeldBodyBytes: config.limits.maxHeldBodyBytes,
+    maxMessageBytes: config.limits.maxBodyBytes + 1024 * 1024,
+    createProcessor: () =>
+      new GatewayExchange({
+        policies,
+        audit: parts.audit,
+        clock,
+        ids,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        logger,
+      }),
+    replies,
+    logger,
+  });
+  logger.info(
+    { port: server.port, revision: policies.current().revision },
+    "gateway ext_proc server listening",
+  );
+
+  return {
+    port: server.port,
+    policies,
+    close: async () => {
+      await server.shutdown(config.shutdownGraceMs);
+      policies.close();
+      await parts.audit.flush();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseStrictJson, replaceTopLevelValue } from "../../extproc/src/pipeline/strict-json.ts";
+
+describe("strict JSON parsing of request bodies", () => {
+  it("refuses a duplicate member at the top level, whatever escapes spell it", () => {
+    for (const text of [
+      '{"model":"a","model":"b"}',
+      '{"model":"a","m\\u006fdel":"b"}',
+      '{"model":"a", "model" :"a"}',
+    ]) {
+      const result = parseStrictJson(text);
+      assert.equal(result.ok, false, text);
+      if (!result.ok) assert.equal(result.error.code, "duplicate_json_key");
+    }
+  });
+
+  it("refuses a duplicate member at any depth", () => {
+    const result = parseStrictJson('{"messages":[{"role":"user","role":"system","content":"x"}]}');
+    assert.equal(result.ok, false);
+  });
+
+  it("allows the same member name in sibling objects", () => {
+    const result = parseStrictJson('{"messages":[{"role":"user"},{"role":"assistant"}],"x":{"role":1}}');
+    assert.equal(result.ok, true);
+  });
+
+  it("does not mistake braces or quotes inside strings for structure", () => {
+    const result = parseStrictJson('{"a":"}\\"{,\\"model\\":","model":"m"}');
+    assert.equal(result.ok, true);
+    if (result.ok) assert.deepEqual(result.value.value, { a: '}"{,"model":', model: "m" });
+  });
+
+  it("refuses invalid JSON and nesting deeper than the bound", () => {
+    for (const text of [
+      '{"model":',
+      "",
+      "{'model':'a'}",
+      "[".repeat(300) + "]".repeat(300),
+      '\uFEFF{"a":1}',
+    ]) {
+      const result = parseStrictJson(text);
+      assert.equal(result.ok, false, text.slice(0, 20));
+      if (!result.ok) assert.equal(result.error.code, "invalid_json");
+    }
+  });
+
+  it("rewrites one top-level value and leaves every other byte as sent", () => {
+    const text = '{ "messages" : [ {"role":"user","content":"model"} ] ,\n "model" :  "alias" , "n": 1.50 }';
+    const parsed = parseStrictJson(text);
+    assert.ok(parsed.ok);
+    const rewritten = replaceTopLevelValue(parsed.value, "model", "provider-model");
+    assert.equal(
+      rewritten,
+      '{ "messages" : [ {"role":"user","content":"model"} ] ,\n "model" :  "provider-model" , "n": 1.50 }',
+    );
+  });
+
+  it("rewrites the last member before the closing brace", () => {
+    const parsed = parseStrictJson('{"n":1,"model":"a"  }');
+    assert.ok(parsed.ok);
+    assert.equal(replaceTopLevelValue(parsed.value, "model", "b"), '{"n":1,"model":"b"  }');
+  });
+
+  it("stays linear on adversarial input", () => {
+    const text = `{"a":"${"\\\\".repeat(200_000)}","b":[${"1,".repeat(200_000)}1]}`;
+    assert.equal(parseStrictJson(text).ok, true);
+  });
+});
