@@ -1,0 +1,63 @@
+package gateway_test
+
+import data.gateway
+
+test_chat_completions_with_approved_model_is_allowed if {
+	d := gateway.decision with input as chat(alice, "gpt-4o-mini")
+	d.allow == true
+	d.route == {"provider": "demo", "model": "gpt-4o-mini"}
+}
+
+test_completions_with_completions_model_is_allowed if {
+	d := gateway.decision with input as input_for("openai.completions", bob, "gpt-3.5-turbo-instruct")
+	d.allow == true
+	d.route == {"provider": "demo", "model": "gpt-3.5-turbo-instruct"}
+}
+
+test_embeddings_with_embedding_model_is_allowed if {
+	d := gateway.decision with input as input_for("openai.embeddings", bob, "text-embedding-3-small")
+	d.allow == true
+	d.route == {"provider": "demo", "model": "text-embedding-3-small"}
+}
+
+test_model_listing_is_not_served_yet if {
+	req := object.union(input_for("openai.models", admin, ""), {"llm": null})
+	d := gateway.decision with input as req
+	d.allow == false
+	d.status == 404
+	d.reasons == [{"code": "unknown_api", "message": "GET /v1/models is not an API the gateway serves"}]
+}
+
+test_unknown_api_is_404_naming_method_and_path if {
+	d := gateway.decision with input as input_for("unknown", admin, "gpt-4o-mini")
+	d.allow == false
+	d.status == 404
+	d.reasons == [{"code": "unknown_api", "message": "POST /v1/responses is not an API the gateway serves"}]
+	d.route == null
+}
+
+test_unknown_api_reports_no_model_reasons if {
+	d := gateway.decision with input as input_for("unknown", bob, "no-such-model")
+	deny_codes_of(d) == ["unknown_api"]
+}
+
+test_unknown_api_message_clips_a_long_path if {
+	long_path := concat("", ["/", concat("", [x | some _ in numbers.range(1, 300); x := "a"])])
+	req := object.union(input_for("unknown", alice, "gpt-4o-mini"), {"request": {"path": long_path}})
+	d := gateway.decision with input as req
+	msg := d.reasons[0].message
+	count(msg) < 200
+	contains(msg, "...")
+}
+
+test_api_names_are_matched_exactly if {
+	every api in ["OpenAI.chat_completions", "openai.chat_completions ", ""] {
+		req := object.union(chat(alice, "gpt-4o-mini"), {"request": {"api": api}})
+		d := gateway.decision with input as req
+		d.status == 404
+	}
+}
+
+test_known_apis_are_exactly_the_served_ones if {
+	gateway.known_apis == {"openai.chat_completions", "openai.completions", "openai.embeddings"}
+}
