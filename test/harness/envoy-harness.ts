@@ -1,0 +1,90 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as grpc from "@grpc/grpc-js";
+import { loadExtProcPackage } from "../../proto/envoy-ext-proc.ts";
+import { readEnvoyConfig } from "./envoy-config-reader.ts";
+import type { FilterContext } from "./ext-proc-filter.ts";
+import type { ExtProcFilterSettings, HarnessConfig } from "./harness-config.ts";
+import { handleRequest } from "./http-front.ts";
+import { loadStatusCodeNumbers } from "./http-status-codes.ts";
+
+export type { ExtProcFilterSettings, HarnessConfig } from "./harness-config.ts";
+
+export interface EnvoyHarnessOptions {
+  /** envoy/envoy.yaml */
+  envoyConfigPath: string;
+  /** "127.0.0.1:50051" (gRPC, insecure) */
+  processorAddress: string;
+  /** Cluster name -> base URL; overrides the addresses in the file (e.g. docker hostnames). */
+  clusters: Record<string, string>;
+  /** HTTP front port; 0 or undefined picks an ephemeral port. */
+  port?: number;
+  /** Replaces ext_proc filter settings read from the file, e.g. { messageTimeoutMs: 200 }. */
+  overrides?: Partial<ExtProcFilterSettings>;
+  /** Writes harness-side diagnostics to stderr. */
+  debug?: boolean;
+}
+
+export interface EnvoyHarness {
+  url: string;
+  port: number;
+  /** The configuration in effect (file + options), for tests that assert against it. */
+  config: HarnessConfig;
+  close(): Promise<void>;
+}
+
+/** Starts an HTTP/1.1 front that behaves like the Envoy listener in envoy.yaml, in front of the processor. */
+export async function startEnvoyHarness(options: EnvoyHarnessOptions): Promise<EnvoyHarness> {
+  const fileConfig = await readEnvoyConfig(options.envoyConfigPath);
+  const clusters = { ...fileConfig.clusters };
+  for (const [name, url] of Object.entries(options.clusters)) clusters[name] = { url };
+  const config: HarnessConfig = {
+    ...fileConfig,
+    clusters,
+    extProc: { ...fileConfig.extProc, ...options.overrides },
+  };
+  const debug = options.debug
+    ? (message: string) => process.stderr.write(`[envoy-harness] ${message}\n`)
+    : () => {};
+
+  const extProc = loadExtProcPackage();
+  const client = new extProc.envoy.service.ext_proc.v3.ExternalProcessor(
+    options.processorAddress,
+    grpc.credentials.createInsecure(),
+  );
+  const filterContext: FilterContext = {
+    settings: config.extProc,
+    client,
+    statusNumbers: loadStatusCodeNumbers(),
+    debug,
+  };
+
+  const server = http.createServer((req, res) => {
+    handleRequest(req, res, config, filterContext).catch((error: unknown) => {
+      debug(`request failed inside the harness: ${error instanceof Error ? error.stack : String(error)}`);
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { server: "envoy", "content-length": "0" });
+        res.end();
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.on("clientError", (_error, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    config,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      client.close();
+    },
+  };
+}
