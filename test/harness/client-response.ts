@@ -3,7 +3,11 @@ import { HeaderMap } from "./header-map.ts";
 
 /** The downstream side of one request: what Envoy's HTTP/1 codec writes back to the client. */
 export class ClientResponse {
-  constructor(private readonly res: ServerResponse) {}
+  constructor(
+    private readonly res: ServerResponse,
+    /** Set when the connection manager copies the request id into every response. */
+    private readonly responseRequestId?: string,
+  ) {}
 
   get started(): boolean {
     return this.res.headersSent;
@@ -19,6 +23,8 @@ export class ClientResponse {
     const out = headers.toNodeHeaders();
     // The connection manager overwrites the server header (server_header_transformation OVERWRITE).
     out.server = "envoy";
+    // Applied by the connection manager after the encoder filters, so the processor never sees it.
+    if (this.responseRequestId !== undefined) out["x-request-id"] = this.responseRequestId;
     this.res.writeHead(Number.isInteger(status) && status >= 100 && status <= 999 ? status : 500, out);
   }
 

@@ -201,6 +201,7 @@ export function parseEnvoyConfig(text: string): HarnessConfig {
     bufferLimitBytes: num(listener.per_connection_buffer_limit_bytes, DEFAULT_BUFFER_LIMIT),
     generateRequestId: bool(hcm.generate_request_id, true),
     preserveExternalRequestId: bool(hcm.preserve_external_request_id, false),
+    alwaysSetRequestIdInResponse: bool(hcm.always_set_request_id_in_response, false),
     routeConfig: readRouteConfig(hcm),
     extProc: readExtProc(extProcFilter),
     clusters,

@@ -79,6 +79,8 @@ export interface HarnessConfig {
   bufferLimitBytes: number;
   generateRequestId: boolean;
   preserveExternalRequestId: boolean;
+  /** HCM always_set_request_id_in_response: the client sees x-request-id on every answer. */
+  alwaysSetRequestIdInResponse: boolean;
   routeConfig: RouteConfig;
   extProc: ExtProcFilterSettings;
   clusters: Record<string, ClusterEndpoint>;

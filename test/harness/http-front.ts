@@ -48,7 +48,9 @@ export async function handleRequest(
   config: HarnessConfig,
   filterContext: FilterContext,
 ): Promise<void> {
-  const downstream = new ClientResponse(res);
+  const headers = connectionManagerHeaders(req, config);
+  const requestId = headers.get("x-request-id");
+  const downstream = new ClientResponse(res, config.alwaysSetRequestIdInResponse ? requestId : undefined);
   const filter = new ExtProcFilter(filterContext, downstream);
   let abortUpstream: (() => void) | undefined;
   res.on("close", () => {
@@ -56,7 +58,6 @@ export async function handleRequest(
     filter.abort();
     abortUpstream?.();
   });
-  const headers = connectionManagerHeaders(req, config);
   const noBody = requestHasNoBody(req);
   const body = new BodyBuffer(noBody ? undefined : req, config.bufferLimitBytes);
   if (noBody) req.resume();

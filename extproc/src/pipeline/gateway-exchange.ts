@@ -18,7 +18,7 @@ import { openAiErrorResponse } from "./openai-error-body.ts";
 import type { Clock, IdGenerator, PolicySnapshot, PolicySource } from "./ports.ts";
 import { readPolicyDecision } from "./read-policy-decision.ts";
 import { decodeBody } from "./request-body.ts";
-import { readRequestHead } from "./request-head.ts";
+import { type RequestHead, readRequestHead } from "./request-head.ts";
 import { StreamUsageReader, usageFromJsonBody } from "./response-usage.ts";
 import { callerHeadersToStrip, upstreamChanges } from "./upstream-changes.ts";
 
@@ -64,7 +64,7 @@ export class GatewayExchange implements StreamProcessor {
     if (!caller.ok) return this.refuse(caller.error);
     this.facts.principal = caller.value.principal;
     this.stripped = callerHeadersToStrip(headers);
-    if (endOfStream) return this.decide(undefined, Buffer.alloc(0));
+    if (endOfStream) return this.inspectAndDecide(head, Buffer.alloc(0));
     return { kind: "continue", headers: { remove: this.stripped } };
   }
 
@@ -82,9 +82,7 @@ export class GatewayExchange implements StreamProcessor {
     this.requestChunks = [];
     const head = this.facts.head;
     if (!head) throw new Error("request body before request headers");
-    const inspected = inspectRequestBody(head, this.facts.api, raw, this.deps.maxBodyBytes);
-    if (!inspected.ok) return this.refuse(inspected.error);
-    return this.decide(inspected.value, inspected.value.decoded);
+    return this.inspectAndDecide(head, raw);
   }
 
   async onResponseHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
@@ -128,19 +126,26 @@ export class GatewayExchange implements StreamProcessor {
     this.writeAudit("aborted");
   }
 
-  private decide(body: InspectedBody | undefined, decodedBody: Buffer): ExchangeAction {
+  /** A request without a body is inspected as an empty one: a model API needs its JSON. */
+  private inspectAndDecide(head: RequestHead, raw: Buffer): ExchangeAction {
+    const inspected = inspectRequestBody(head, this.facts.api, raw, this.deps.maxBodyBytes);
+    if (!inspected.ok) return this.refuse(inspected.error);
+    return this.decide(inspected.value);
+  }
+
+  private decide(body: InspectedBody): ExchangeAction {
     const head = this.facts.head;
     const principal = this.facts.principal;
     if (!head || !principal) throw new Error("decision before the caller was identified");
-    this.facts.llm = body?.llm ?? null;
-    this.facts.promptSha256 = createHash("sha256").update(decodedBody).digest("hex");
+    this.facts.llm = body.llm;
+    this.facts.promptSha256 = createHash("sha256").update(body.decoded).digest("hex");
 
     const input = buildPolicyInput({
       head,
       api: this.facts.api,
       principal,
       llm: this.facts.llm,
-      bodyBytes: decodedBody.length,
+      bodyBytes: body.decoded.length,
       timeMs: this.facts.startedMs,
     });
     const decision = readPolicyDecision(this.evaluate(input));

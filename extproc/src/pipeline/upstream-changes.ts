@@ -17,7 +17,7 @@ export interface UpstreamChanges {
  * model name, uncompressed when it arrived compressed (so what was inspected is what is sent),
  * and with a content-length that matches the body Envoy will forward.
  */
-export function upstreamChanges(decision: PolicyDecision, body: InspectedBody | undefined): UpstreamChanges {
+export function upstreamChanges(decision: PolicyDecision, body: InspectedBody): UpstreamChanges {
   const route = decision.route;
   const set: HeaderEntry[] = [];
   const remove: string[] = [];
@@ -25,11 +25,11 @@ export function upstreamChanges(decision: PolicyDecision, body: InspectedBody | 
   for (const [name, value] of Object.entries(decision.headers)) set.push({ name, value });
 
   let newBody: Buffer | undefined;
-  if (body?.json && body.llm && route && route.model !== body.llm.model) {
+  if (body.json && body.llm && route && route.model !== body.llm.model) {
     const rewritten = replaceTopLevelValue(body.json, "model", route.model);
     if (rewritten !== undefined) newBody = Buffer.from(rewritten, "utf8");
   }
-  if (body?.wasEncoded) {
+  if (body.wasEncoded) {
     newBody ??= body.decoded;
     remove.push("content-encoding");
   }

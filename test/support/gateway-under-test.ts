@@ -1,0 +1,96 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import {
+  type ClickHouseAuditSink,
+  createClickHouseAuditSink,
+} from "../../extproc/src/adapters/clickhouse/clickhouse-audit-sink.ts";
+import { parseGatewayConfig } from "../../extproc/src/config.ts";
+import { type RunningGateway, startGateway } from "../../extproc/src/start-gateway.ts";
+import { type DemoUpstream, startDemoUpstream } from "../demo/openai-upstream.ts";
+import { type EnvoyHarness, startEnvoyHarness } from "../harness/envoy-harness.ts";
+import { openTestClickHouse, type TestClickHouse, uniqueDatabase } from "./test-clickhouse.ts";
+
+export const DEMO_KEYS = {
+  alice: "gwk_demo_alice_7f3c9a",
+  bob: "gwk_demo_bob_41d2e8",
+  admin: "gwk_demo_admin_c05e11",
+} as const;
+
+/** The whole data path on loopback: harness (Envoy) → processor → demo upstream, audit in ClickHouse. */
+export interface GatewayUnderTest {
+  readonly url: string;
+  readonly harness: EnvoyHarness;
+  readonly gateway: RunningGateway;
+  readonly upstream: DemoUpstream;
+  readonly audit: ClickHouseAuditSink;
+  readonly clickhouse: TestClickHouse;
+  readonly table: string;
+  /** Flushes the audit sink and returns the row for one request id. */
+  auditRow<T = Record<string, unknown>>(requestId: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface GatewayUnderTestOptions {
+  readonly env?: Record<string, string>;
+  readonly bundlePath?: string;
+}
+
+export async function startGatewayUnderTest(
+  options: GatewayUnderTestOptions = {},
+): Promise<GatewayUnderTest> {
+  const database = uniqueDatabase("gateway_e2e");
+  const clickhouse = openTestClickHouse(database);
+  const spoolDir = mkdtempSync(path.join(tmpdir(), "gateway-spool-"));
+  const parsed = parseGatewayConfig({
+    GATEWAY_GRPC_HOST: "127.0.0.1",
+    GATEWAY_GRPC_PORT: "0",
+    GATEWAY_BUNDLE_PATH: options.bundlePath ?? "policies/build/bundle.tar.gz",
+    GATEWAY_BUNDLE_POLL_MS: "0",
+    GATEWAY_CLICKHOUSE_URL: clickhouse.url,
+    GATEWAY_CLICKHOUSE_DATABASE: database,
+    GATEWAY_AUDIT_SPOOL_DIR: spoolDir,
+    GATEWAY_SHUTDOWN_GRACE_MS: "2000",
+    GATEWAY_LOG_LEVEL: process.env.GATEWAY_TEST_LOG_LEVEL ?? "silent",
+    ...options.env,
+  });
+  if (!parsed.ok) throw new Error(parsed.message);
+  const config = parsed.config;
+  const logger = pino({ level: config.logLevel });
+  const chConfig = config.audit.clickhouse;
+  if (!chConfig) throw new Error("the end-to-end tests need ClickHouse");
+  const audit = await createClickHouseAuditSink({ ...chConfig, spoolDir, logger, flushIntervalMs: 200 });
+  const gateway = await startGateway(config, logger, { audit });
+  const upstream = await startDemoUpstream({ host: "127.0.0.1", port: 0 });
+  const harness = await startEnvoyHarness({
+    envoyConfigPath: "envoy/envoy.yaml",
+    processorAddress: `127.0.0.1:${gateway.port}`,
+    clusters: { provider_demo: upstream.url },
+  });
+  const table = `${database}.${chConfig.table}`;
+  return {
+    url: harness.url,
+    harness,
+    gateway,
+    upstream,
+    audit,
+    clickhouse,
+    table,
+    auditRow: async <T>(requestId: string): Promise<T> => {
+      await audit.flush();
+      const rows = await clickhouse.rows<T>(
+        `SELECT * FROM ${table} WHERE request_id = '${requestId.replace(/'/g, "")}'`,
+      );
+      if (rows.length !== 1) throw new Error(`expected one audit row for ${requestId}, found ${rows.length}`);
+      return rows[0] as T;
+    },
+    close: async () => {
+      await harness.close();
+      await gateway.close();
+      await audit.close();
+      await upstream.close();
+      await clickhouse.drop();
+    },
+  };
+}
