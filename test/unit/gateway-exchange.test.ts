@@ -54,7 +54,8 @@ function requestHeaders(extra: [string, string][] = [], path = "/v1/chat/complet
   ].map(([name, value]) => ({ name: name as string, value: value as string }));
 }
 
-const chatBody = (model: string) => Buffer.from(JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }));
+const chatBody = (model: string) =>
+  Buffer.from(JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }));
 
 function errorOf(action: ExchangeAction): { status: number; code: string; message: string } {
   assert.equal(action.kind, "respond");
@@ -87,7 +88,10 @@ describe("the request pipeline with the shipped policy", () => {
       ],
       false,
     );
-    await ex.onResponseBody(Buffer.from('{"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}'), true);
+    await ex.onResponseBody(
+      Buffer.from('{"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}'),
+      true,
+    );
     ex.onStreamEnd("completed");
     assert.equal(audit.records.length, 1);
     const row = audit.records[0];
@@ -116,7 +120,9 @@ describe("the request pipeline with the shipped policy", () => {
   it("answers 401 before reading the body when the key is unknown", async () => {
     const audit = new RecordingSink();
     const ex = exchange(audit);
-    const headers = requestHeaders().map((h) => (h.name === "authorization" ? { ...h, value: "Bearer nope" } : h));
+    const headers = requestHeaders().map((h) =>
+      h.name === "authorization" ? { ...h, value: "Bearer nope" } : h,
+    );
     const error = errorOf(await ex.onRequestHeaders(headers, false));
     assert.equal(error.status, 401);
     assert.equal(audit.records[0]?.reason_codes[0], "invalid_api_key");
@@ -131,7 +137,11 @@ describe("the request pipeline with the shipped policy", () => {
     if (action.kind !== "continue") return;
     assert.deepEqual(action.body, chatBody("gpt-4o-mini"));
     assert.ok(action.headers?.remove?.includes("content-encoding"));
-    assert.ok(action.headers?.set?.some((h) => h.name === "content-length" && h.value === String(action.body?.length)));
+    assert.ok(
+      action.headers?.set?.some(
+        (h) => h.name === "content-length" && h.value === String(action.body?.length),
+      ),
+    );
   });
 
   it("denies an unknown path with 404 from the policy", async () => {

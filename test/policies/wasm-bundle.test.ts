@@ -1,0 +1,282 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { type LoadedPolicy, loadPolicy } from "@open-policy-agent/opa-wasm";
+import { extract } from "tar-stream";
+import { z } from "zod";
+import { PolicyDecision } from "../../extproc/src/pipeline/policy-decision.ts";
+import { type ApiKind, PolicyInput, type Principal } from "../../extproc/src/pipeline/policy-input.ts";
+
+// Proves that the Wasm bundle the gateway loads decides like `opa test` says the Rego does: the
+// Wasm target implements fewer builtins than the OPA CLI, and a gap would only show up here.
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const bundlePath = join(repoRoot, "policies", "build", "bundle.tar.gz");
+
+type BundleFiles = ReadonlyMap<string, Buffer>;
+
+async function readBundle(path: string): Promise<BundleFiles> {
+  const gzipped = await readFile(path).catch((error: unknown) => {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot read ${path} (${detail}); build it first with: bash policies/build.sh`);
+  });
+  const files = new Map<string, Buffer>();
+  const entries = extract();
+  // Gunzipping up front makes a corrupt bundle throw here instead of stalling the tar stream.
+  Readable.from([gunzipSync(gzipped)]).pipe(entries);
+  for await (const entry of entries) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of entry) chunks.push(chunk);
+    if (entry.header.type === "file") files.set(entry.header.name.replace(/^\/+/, ""), Buffer.concat(chunks));
+  }
+  return files;
+}
+
+function bundleFile(files: BundleFiles, name: string): Buffer {
+  const content = files.get(name);
+  assert.ok(content, `the bundle has no ${name}; it holds: ${[...files.keys()].join(", ")}`);
+  return content;
+}
+
+const BundleData = z.object({
+  gateway: z.object({ keys: z.record(z.string(), z.unknown()), models: z.record(z.string(), z.unknown()) }),
+});
+type BundleData = z.infer<typeof BundleData>;
+
+const ResultSet = z.array(z.object({ result: z.unknown() })).length(1);
+
+function decide(policy: LoadedPolicy, input: PolicyInput): PolicyDecision {
+  const checkedInput = PolicyInput.parse(input);
+  const [first] = ResultSet.parse(policy.evaluate(checkedInput));
+  assert.ok(first);
+  // The raw result is compared too: the zod parse fills defaults, which could hide a missing key.
+  const decision = PolicyDecision.parse(first.result);
+  assert.deepEqual(first.result, decision);
+  return decision;
+}
+
+const alice: Principal = {
+  key_id: "demo-alice",
+  user: "alice@example.com",
+  team: "research",
+  roles: ["developer"],
+};
+const bob: Principal = { key_id: "demo-bob", user: "bob@example.com", team: "marketing", roles: ["analyst"] };
+const admin: Principal = {
+  key_id: "demo-admin",
+  user: "admin@example.com",
+  team: "platform",
+  roles: ["admin"],
+};
+
+const routes: Record<ApiKind, { method: string; path: string }> = {
+  "openai.chat_completions": { method: "POST", path: "/v1/chat/completions" },
+  "openai.completions": { method: "POST", path: "/v1/completions" },
+  "openai.embeddings": { method: "POST", path: "/v1/embeddings" },
+  "openai.models": { method: "GET", path: "/v1/models" },
+  unknown: { method: "POST", path: "/v1/responses" },
+};
+
+function inputFor(api: ApiKind, principal: Principal, model: string | null): PolicyInput {
+  return {
+    version: "gateway.input/v1",
+    request: {
+      id: "req-wasm-1",
+      ...routes[api],
+      query: "",
+      api,
+      content_type: "application/json",
+      body_bytes: 128,
+      time_ms: 1767225600000,
+    },
+    principal,
+    llm: model === null ? null : { model, stream: false, max_tokens: null, message_count: 1, tool_count: 0 },
+  };
+}
+
+function allowed(provider: string, model: string, team: string): PolicyDecision {
+  return {
+    allow: true,
+    reasons: [],
+    route: { provider, model },
+    headers: {},
+    audit: { tags: [`team:${team}`] },
+  };
+}
+
+function denied(status: number, team: string, ...reasons: [code: string, message: string][]): PolicyDecision {
+  return {
+    allow: false,
+    status,
+    reasons: reasons.map(([code, message]) => ({ code, message })),
+    route: null,
+    headers: {},
+    audit: { tags: [`team:${team}`] },
+  };
+}
+
+describe("the built Wasm policy bundle", async () => {
+  const files = await readBundle(bundlePath);
+  const data: BundleData = BundleData.parse(JSON.parse(bundleFile(files, "data.json").toString("utf8")));
+  const policy = await loadPolicy(bundleFile(files, "policy.wasm"));
+  policy.setData(data);
+
+  it("ships only the policy, its data and its manifest, without tests", () => {
+    const names = [...files.keys()];
+    assert.ok(names.includes(".manifest"));
+    assert.deepEqual(
+      names.filter((name) => name.endsWith("_test.rego")),
+      [],
+    );
+  });
+
+  it("names its content by a sha256 revision", () => {
+    const manifest = z
+      .object({ revision: z.string() })
+      .parse(JSON.parse(bundleFile(files, ".manifest").toString("utf8")));
+    assert.match(manifest.revision, /^sha256:[0-9a-f]{12}$/);
+  });
+
+  it("holds the demo keys under gateway.keys by their SHA-256", () => {
+    const hash = createHash("sha256").update("gwk_demo_alice_7f3c9a").digest("hex");
+    assert.deepEqual(data.gateway.keys[hash], alice);
+  });
+
+  it("allows an approved chat model for every team and routes to its provider model", () => {
+    assert.deepEqual(
+      decide(policy, inputFor("openai.chat_completions", bob, "gpt-4o-mini")),
+      allowed("demo", "gpt-4o-mini", "marketing"),
+    );
+    assert.deepEqual(
+      decide(policy, inputFor("openai.chat_completions", admin, "gpt-4.1")),
+      allowed("openai", "gpt-4.1", "platform"),
+    );
+  });
+
+  it("allows completions and embeddings models on their own APIs", () => {
+    assert.deepEqual(
+      decide(policy, inputFor("openai.completions", alice, "gpt-3.5-turbo-instruct")),
+      allowed("demo", "gpt-3.5-turbo-instruct", "research"),
+    );
+    assert.deepEqual(
+      decide(policy, inputFor("openai.embeddings", alice, "text-embedding-3-small")),
+      allowed("demo", "text-embedding-3-small", "research"),
+    );
+  });
+
+  it("allows a role listed on the model whatever the caller's team", () => {
+    const marketingAdmin: Principal = { ...bob, roles: ["admin"] };
+    assert.deepEqual(
+      decide(policy, inputFor("openai.chat_completions", marketingAdmin, "gpt-4o")),
+      allowed("demo", "gpt-4o", "marketing"),
+    );
+  });
+
+  it("denies a team the model does not list, naming team and model", () => {
+    assert.deepEqual(
+      decide(policy, inputFor("openai.chat_completions", bob, "gpt-4o")),
+      denied(403, "marketing", [
+        "model_not_allowed_for_team",
+        "team 'marketing' is not allowed to use model 'gpt-4o'",
+      ]),
+    );
+  });
+
+  it("answers 404 for an API the gateway does not serve", () => {
+    assert.deepEqual(
+      decide(policy, inputFor("unknown", admin, "gpt-4o-mini")),
+      denied(404, "platform", ["unknown_api", "POST /v1/responses is not an API the gateway serves"]),
+    );
+    assert.deepEqual(
+      decide(policy, inputFor("openai.models", admin, null)),
+      denied(404, "platform", ["unknown_api", "GET /v1/models is not an API the gateway serves"]),
+    );
+  });
+
+  it("treats model names differing only by case or whitespace as unknown", () => {
+    for (const model of ["GPT-4o-mini", " gpt-4o-mini", "gpt-4o-mini\n"]) {
+      assert.deepEqual(
+        decide(policy, inputFor("openai.chat_completions", alice, model)),
+        denied(403, "research", [
+          "model_unknown",
+          `model '${model}' is not in the gateway's model catalogue`,
+        ]),
+      );
+    }
+  });
+
+  it("denies an unapproved model and a model used on the wrong API", () => {
+    assert.deepEqual(
+      decide(policy, inputFor("openai.chat_completions", admin, "o1-preview")),
+      denied(403, "platform", [
+        "model_not_approved",
+        "model 'o1-preview' is not approved for use through the gateway",
+      ]),
+    );
+    assert.deepEqual(
+      decide(policy, inputFor("openai.chat_completions", alice, "text-embedding-3-small")),
+      denied(400, "research", [
+        "model_api_mismatch",
+        "model 'text-embedding-3-small' cannot be used with the openai.chat_completions API",
+      ]),
+    );
+  });
+
+  it("answers 400 when a model API request names no model", () => {
+    assert.deepEqual(
+      decide(policy, inputFor("openai.embeddings", alice, null)),
+      denied(400, "research", ["model_missing", "openai.embeddings requests must name a model"]),
+    );
+  });
+
+  it("lists every reason in priority order, the first setting the status", () => {
+    assert.deepEqual(
+      decide(policy, inputFor("openai.embeddings", bob, "gpt-4o")),
+      denied(
+        400,
+        "marketing",
+        ["model_api_mismatch", "model 'gpt-4o' cannot be used with the openai.embeddings API"],
+        ["model_not_allowed_for_team", "team 'marketing' is not allowed to use model 'gpt-4o'"],
+      ),
+    );
+  });
+
+  it("clips caller-controlled text so the decision stays within its limits", () => {
+    const longModel = "m".repeat(5000);
+    const modelDecision = decide(policy, inputFor("openai.chat_completions", alice, longModel));
+    assert.equal(modelDecision.reasons[0]?.code, "model_unknown");
+    assert.equal(
+      modelDecision.reasons[0]?.message,
+      `model '${"m".repeat(128)}...' is not in the gateway's model catalogue`,
+    );
+
+    const longTeam: Principal = { ...alice, team: "t".repeat(100) };
+    const teamDecision = decide(policy, inputFor("openai.chat_completions", longTeam, "gpt-4o-mini"));
+    assert.deepEqual(teamDecision.audit.tags, [`team:${"t".repeat(59)}`]);
+  });
+
+  it("follows catalogue changes made through the bundle data alone", () => {
+    const models = {
+      ...data.gateway.models,
+      "gpt-4o": { ...asRecord(data.gateway.models["gpt-4o"]), teams: ["*"] },
+    };
+    policy.setData({ gateway: { ...data.gateway, models } });
+    try {
+      assert.deepEqual(
+        decide(policy, inputFor("openai.chat_completions", bob, "gpt-4o")),
+        allowed("demo", "gpt-4o", "marketing"),
+      );
+    } finally {
+      policy.setData(data);
+    }
+  });
+});
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return z.record(z.string(), z.unknown()).parse(value);
+}
