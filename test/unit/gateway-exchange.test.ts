@@ -34,7 +34,12 @@ function exchange(audit: RecordingSink): GatewayExchange {
   return new GatewayExchange({
     policies,
     audit,
-    clock: { nowMs: () => (clock += 5) },
+    clock: {
+      nowMs: () => {
+        clock += 5;
+        return clock;
+      },
+    },
     ids: { newId: () => `id-${++id}` },
     maxBodyBytes: 1024 * 1024,
     logger: pino({ level: "silent" }),
