@@ -1,0 +1,95 @@
+import { execFileSync } from "node:child_process";
+import pino from "pino";
+import { createSpoolAuditSink } from "../../extproc/src/adapters/audit-spool/spool-audit-sink.ts";
+import { createClickHouseAuditSink } from "../../extproc/src/adapters/clickhouse/clickhouse-audit-sink.ts";
+import { parseGatewayConfig } from "../../extproc/src/config.ts";
+import type { AuditSink } from "../../extproc/src/pipeline/audit-record.ts";
+import { startGateway } from "../../extproc/src/start-gateway.ts";
+import { startEnvoyHarness } from "../harness/envoy-harness.ts";
+import { startDemoUpstream } from "./openai-upstream.ts";
+
+/**
+ * `npm start`: the whole gateway on loopback with the shipped policy. The Envoy test harness
+ * stands in for Envoy on :10000; ClickHouse runs locally when its server package is installed,
+ * otherwise audit rows wait in the spool.
+ */
+const FRONT_PORT = Number(process.env.GATEWAY_DEMO_PORT ?? 10000);
+const CLICKHOUSE_PORT = 18123;
+const STATE_DIR = ".gateway/demo";
+const DEMO_KEY = "gwk_demo_alice_7f3c9a";
+
+function run(command: string, args: string[]): string {
+  return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+}
+
+function startClickHouse(): string {
+  try {
+    return run("bash", ["test/setup/clickhouse.sh", "start", String(CLICKHOUSE_PORT), `${STATE_DIR}/clickhouse`]);
+  } catch {
+    return "";
+  }
+}
+
+run("bash", ["policies/build.sh"]);
+const clickhouseUrl = startClickHouse();
+const parsed = parseGatewayConfig({
+  ...process.env,
+  GATEWAY_GRPC_HOST: "127.0.0.1",
+  GATEWAY_CLICKHOUSE_URL: clickhouseUrl,
+  GATEWAY_AUDIT_SPOOL_DIR: `${STATE_DIR}/spool`,
+  GATEWAY_AUDIT_FLUSH_MS: "500",
+});
+if (!parsed.ok) throw new Error(parsed.message);
+const config = parsed.config;
+const logger = pino({ level: config.logLevel });
+
+const audit: AuditSink = config.audit.clickhouse
+  ? await createClickHouseAuditSink({ ...config.audit.clickhouse, spoolDir: config.audit.spoolDir, logger })
+  : await createSpoolAuditSink(config.audit.spoolDir, logger);
+const gateway = await startGateway(config, logger, { audit });
+const upstream = await startDemoUpstream({ host: "127.0.0.1", port: 0 });
+const harness = await startEnvoyHarness({
+  envoyConfigPath: "envoy/envoy.yaml",
+  processorAddress: `127.0.0.1:${gateway.port}`,
+  clusters: { provider_demo: upstream.url },
+  port: FRONT_PORT,
+});
+
+const table = config.audit.clickhouse ? `${config.audit.clickhouse.database}.${config.audit.clickhouse.table}` : "";
+process.stdout.write(`
+The gateway is running (Envoy stand-in on ${harness.url}, processor on 127.0.0.1:${gateway.port}).
+
+Try an approved model:
+  curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer ${DEMO_KEY}' \\
+    -H 'content-type: application/json' \\
+    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}]}'
+
+And one the policy refuses (403, OpenAI error shape):
+  curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer ${DEMO_KEY}' \\
+    -H 'content-type: application/json' \\
+    -d '{"model":"o1-preview","messages":[{"role":"user","content":"hello"}]}'
+
+${
+  clickhouseUrl
+    ? `See the audit rows:
+  curl -s ${clickhouseUrl} --data-binary \\
+    "SELECT request_id, team, requested_model, decision, reason_codes, status, total_tokens FROM ${table} ORDER BY time_ms DESC LIMIT 5 FORMAT PrettyCompact"`
+    : `ClickHouse is not installed (run as root to install it): audit rows are spooled in ${config.audit.spoolDir}.`
+}
+
+Ctrl-C stops everything.
+`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await harness.close();
+  await gateway.close();
+  await audit.close();
+  await upstream.close();
+  if (clickhouseUrl) run("bash", ["test/setup/clickhouse.sh", "stop", `${STATE_DIR}/clickhouse`]);
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
