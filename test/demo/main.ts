@@ -24,7 +24,12 @@ function run(command: string, args: string[]): string {
 
 function startClickHouse(): string {
   try {
-    return run("bash", ["test/setup/clickhouse.sh", "start", String(CLICKHOUSE_PORT), `${STATE_DIR}/clickhouse`]);
+    return run("bash", [
+      "test/setup/clickhouse.sh",
+      "start",
+      String(CLICKHOUSE_PORT),
+      `${STATE_DIR}/clickhouse`,
+    ]);
   } catch {
     return "";
   }
@@ -55,7 +60,9 @@ const harness = await startEnvoyHarness({
   port: FRONT_PORT,
 });
 
-const table = config.audit.clickhouse ? `${config.audit.clickhouse.database}.${config.audit.clickhouse.table}` : "";
+const table = config.audit.clickhouse
+  ? `${config.audit.clickhouse.database}.${config.audit.clickhouse.table}`
+  : "";
 process.stdout.write(`
 The gateway is running (Envoy stand-in on ${harness.url}, processor on 127.0.0.1:${gateway.port}).
 
