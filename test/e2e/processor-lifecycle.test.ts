@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -168,6 +168,22 @@ describe("start-up", () => {
     });
     assert.equal(run.status, 1);
     assert.match(run.stdout + run.stderr, /policy bundle at .* does not load/);
+  });
+
+  it("stops on SIGTERM after flushing what it accepted, with exit code 0", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "gateway-sigterm-"));
+    const child = spawn(process.execPath, ["--import", "tsx", "extproc/src/main.ts"], {
+      env: { ...process.env, GATEWAY_GRPC_PORT: "0", GATEWAY_AUDIT_SPOOL_DIR: dir, GATEWAY_CLICKHOUSE_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("gateway ext_proc server listening")) child.kill("SIGTERM");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    assert.equal(code, 0);
+    assert.match(output, /"msg":"stopped"/);
   });
 
   it("exits with a clear message on invalid configuration", () => {
