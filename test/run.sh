@@ -10,7 +10,7 @@ echo "== tsc --noEmit"
 npx tsc --noEmit
 
 echo "== biome check"
-npx biome check .
+npx biome check --error-on-warnings .
 
 echo "== policies: opa fmt / check / test / build"
 bash policies/build.sh

@@ -1,8 +1,6 @@
 import pino from "pino";
-import { createSpoolAuditSink } from "./adapters/audit-spool/spool-audit-sink.ts";
-import { createClickHouseAuditSink } from "./adapters/clickhouse/clickhouse-audit-sink.ts";
-import { type GatewayConfig, parseGatewayConfig } from "./config.ts";
-import type { AuditSink } from "./pipeline/audit-record.ts";
+import { parseGatewayConfig } from "./config.ts";
+import { openAuditSink } from "./open-audit-sink.ts";
 import { startGateway } from "./start-gateway.ts";
 
 /** The processor's entry point: the only place that reads the environment and builds adapters. */
@@ -14,26 +12,12 @@ if (!parsed.ok) {
 const config = parsed.config;
 const logger = pino({ level: config.logLevel, base: { service: "gateway-extproc" } });
 
-async function createAuditSink(audit: GatewayConfig["audit"]): Promise<AuditSink> {
-  if (!audit.clickhouse) {
-    logger.warn({ spoolDir: audit.spoolDir }, "no ClickHouse configured: audit rows are kept in the spool");
-    return createSpoolAuditSink(audit.spoolDir, logger);
-  }
-  return createClickHouseAuditSink({
-    ...audit.clickhouse,
-    spoolDir: audit.spoolDir,
-    batchSize: audit.batchSize,
-    flushIntervalMs: audit.flushIntervalMs,
-    logger,
-  });
-}
-
 process.on("unhandledRejection", (reason) => {
   logger.error({ err: reason }, "unhandled rejection");
 });
 
 try {
-  const audit = await createAuditSink(config.audit);
+  const audit = await openAuditSink(config.audit, logger);
   const gateway = await startGateway(config, logger, { audit });
   let stopping = false;
   const stop = async (signal: string) => {

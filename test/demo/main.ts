@@ -1,9 +1,7 @@
 import { execFileSync } from "node:child_process";
 import pino from "pino";
-import { createSpoolAuditSink } from "../../extproc/src/adapters/audit-spool/spool-audit-sink.ts";
-import { createClickHouseAuditSink } from "../../extproc/src/adapters/clickhouse/clickhouse-audit-sink.ts";
 import { parseGatewayConfig } from "../../extproc/src/config.ts";
-import type { AuditSink } from "../../extproc/src/pipeline/audit-record.ts";
+import { openAuditSink } from "../../extproc/src/open-audit-sink.ts";
 import { startGateway } from "../../extproc/src/start-gateway.ts";
 import { startEnvoyHarness } from "../harness/envoy-harness.ts";
 import { startDemoUpstream } from "./openai-upstream.ts";
@@ -48,9 +46,7 @@ if (!parsed.ok) throw new Error(parsed.message);
 const config = parsed.config;
 const logger = pino({ level: config.logLevel });
 
-const audit: AuditSink = config.audit.clickhouse
-  ? await createClickHouseAuditSink({ ...config.audit.clickhouse, spoolDir: config.audit.spoolDir, logger })
-  : await createSpoolAuditSink(config.audit.spoolDir, logger);
+const audit = await openAuditSink(config.audit, logger);
 const gateway = await startGateway(config, logger, { audit });
 const upstream = await startDemoUpstream({ host: "127.0.0.1", port: 0 });
 const harness = await startEnvoyHarness({

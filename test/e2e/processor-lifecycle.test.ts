@@ -173,7 +173,12 @@ describe("start-up", () => {
   it("stops on SIGTERM after flushing what it accepted, with exit code 0", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "gateway-sigterm-"));
     const child = spawn(process.execPath, ["--import", "tsx", "extproc/src/main.ts"], {
-      env: { ...process.env, GATEWAY_GRPC_PORT: "0", GATEWAY_AUDIT_SPOOL_DIR: dir, GATEWAY_CLICKHOUSE_URL: "" },
+      env: {
+        ...process.env,
+        GATEWAY_GRPC_PORT: "0",
+        GATEWAY_AUDIT_SPOOL_DIR: dir,
+        GATEWAY_CLICKHOUSE_URL: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

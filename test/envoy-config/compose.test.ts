@@ -2,24 +2,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { describe, test } from "node:test";
 import { parse } from "yaml";
+import { type Doc, list, obj } from "./yaml-document.ts";
 
 const read = (relative: string): string =>
   fs.readFileSync(new URL(`../../${relative}`, import.meta.url), "utf8");
-
-type Doc = Record<string, unknown>;
-
-function obj(value: unknown, what: string): Doc {
-  assert.ok(
-    typeof value === "object" && value !== null && !Array.isArray(value),
-    `${what} must be an object`,
-  );
-  return value as Doc;
-}
-
-function list(value: unknown, what: string): unknown[] {
-  assert.ok(Array.isArray(value), `${what} must be a list`);
-  return value;
-}
 
 const compose = obj(parse(read("docker-compose.yml")), "docker-compose.yml");
 const services = obj(compose.services, "services");

@@ -4,6 +4,7 @@ import { describe, test } from "node:test";
 import { parse } from "yaml";
 import { ENVOY_PROTO_INCLUDE_DIRS } from "../../proto/envoy-ext-proc.ts";
 import { checkMessage, openProtoLibrary } from "./strict-proto-json.ts";
+import { type Doc, obj, objects } from "./yaml-document.ts";
 
 const ENVOY_YAML = new URL("../../envoy/envoy.yaml", import.meta.url);
 const EXT_PROC_TYPE = "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor";
@@ -14,21 +15,6 @@ const HTTP_OPTIONS_KEY = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions
 const TLS_TYPE = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
 const ROUTE_HEADER = "x-gateway-route";
 
-type Doc = Record<string, unknown>;
-
-function obj(value: unknown, what: string): Doc {
-  assert.ok(
-    typeof value === "object" && value !== null && !Array.isArray(value),
-    `${what} must be an object`,
-  );
-  return value as Doc;
-}
-
-function list(value: unknown, what: string): Doc[] {
-  assert.ok(Array.isArray(value), `${what} must be a list`);
-  return value.map((item, i) => obj(item, `${what}[${i}]`));
-}
-
 function durationSeconds(value: unknown): number {
   const match = typeof value === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(value) : null;
   assert.ok(match, `expected a duration in seconds, got ${String(value)}`);
@@ -37,16 +23,16 @@ function durationSeconds(value: unknown): number {
 
 const bootstrap = obj(parse(fs.readFileSync(ENVOY_YAML, "utf8")), "envoy.yaml");
 const resources = obj(bootstrap.static_resources, "static_resources");
-const clusters = list(resources.clusters, "clusters");
+const clusters = objects(resources.clusters, "clusters");
 const clusterNamed = (name: string): Doc | undefined => clusters.find((cluster) => cluster.name === name);
-const listener = list(resources.listeners, "listeners").find((item) => item.name === "gateway");
+const listener = objects(resources.listeners, "listeners").find((item) => item.name === "gateway");
 assert.ok(listener, "listener named gateway");
-const hcmFilter = list(list(listener.filter_chains, "filter_chains")[0]?.filters, "filters").find(
+const hcmFilter = objects(objects(listener.filter_chains, "filter_chains")[0]?.filters, "filters").find(
   (filter) => obj(filter.typed_config, "typed_config")["@type"] === HCM_TYPE,
 );
 const hcm = obj(hcmFilter?.typed_config, "http_connection_manager");
-const httpFilters = list(hcm.http_filters, "http_filters");
-const virtualHosts = list(obj(hcm.route_config, "route_config").virtual_hosts, "virtual_hosts");
+const httpFilters = objects(hcm.http_filters, "http_filters");
+const virtualHosts = objects(obj(hcm.route_config, "route_config").virtual_hosts, "virtual_hosts");
 
 function socketPort(address: unknown): number {
   return Number(obj(obj(address, "address").socket_address, "socket_address").port_value);
@@ -55,7 +41,7 @@ function socketPort(address: unknown): number {
 function routeHeaderValue(route: Doc): string | undefined {
   const headers = obj(route.match, "match").headers;
   if (headers === undefined) return undefined;
-  const matcher = list(headers, "headers").find((header) => header.name === ROUTE_HEADER);
+  const matcher = objects(headers, "headers").find((header) => header.name === ROUTE_HEADER);
   const exact = matcher ? obj(matcher.string_match, "string_match").exact : undefined;
   return typeof exact === "string" ? exact : undefined;
 }
@@ -127,7 +113,7 @@ describe("envoy/envoy.yaml", () => {
     );
     const explicit = obj(options.explicit_http_config, "explicit_http_config");
     assert.ok("http2_protocol_options" in explicit, "extproc speaks HTTP/2");
-    const checks = list(extproc.health_checks, "health_checks");
+    const checks = objects(extproc.health_checks, "health_checks");
     assert.ok(
       checks.some((check) => "grpc_health_check" in check),
       "extproc is health-checked over gRPC",
@@ -135,7 +121,7 @@ describe("envoy/envoy.yaml", () => {
   });
 
   test("routes every x-gateway-route value to its provider_<value> cluster", () => {
-    const routed = virtualHosts.flatMap((host) => list(host.routes, "routes")).filter(routeHeaderValue);
+    const routed = virtualHosts.flatMap((host) => objects(host.routes, "routes")).filter(routeHeaderValue);
     assert.ok(routed.length >= 2, "at least the demo and openai routes");
     for (const route of routed) {
       const value = routeHeaderValue(route);
@@ -156,7 +142,7 @@ describe("envoy/envoy.yaml", () => {
 
   test("refuses requests the gateway did not route with a 4xx direct response", () => {
     for (const host of virtualHosts) {
-      const routes = list(host.routes, "routes");
+      const routes = objects(host.routes, "routes");
       const last = routes.at(-1);
       assert.ok(last, "a catch-all route");
       assert.deepEqual(last.match, { prefix: "/" }, "the last route matches everything");
@@ -172,7 +158,7 @@ describe("envoy/envoy.yaml", () => {
       Array.isArray(level.request_headers_to_remove) &&
       level.request_headers_to_remove.includes(ROUTE_HEADER);
     for (const host of virtualHosts) {
-      for (const route of list(host.routes, "routes").filter((item) => "route" in item)) {
+      for (const route of objects(host.routes, "routes").filter((item) => "route" in item)) {
         assert.ok(removed(routeConfig) || removed(host) || removed(route), `${ROUTE_HEADER} removed`);
       }
     }
@@ -190,13 +176,13 @@ describe("envoy/envoy.yaml", () => {
       "validation",
     );
     assert.ok(obj(validation.trusted_ca, "trusted_ca").filename, "a trusted CA bundle");
-    const sans = list(validation.match_typed_subject_alt_names, "match_typed_subject_alt_names");
+    const sans = objects(validation.match_typed_subject_alt_names, "match_typed_subject_alt_names");
     assert.deepEqual(sans, [{ san_type: "DNS", matcher: { exact: "api.openai.com" } }]);
   });
 });
 
 function socketPortOfCluster(cluster: Doc): number {
-  const endpoints = list(obj(cluster.load_assignment, "load_assignment").endpoints, "endpoints");
-  const lbEndpoint = list(endpoints[0]?.lb_endpoints, "lb_endpoints")[0];
+  const endpoints = objects(obj(cluster.load_assignment, "load_assignment").endpoints, "endpoints");
+  const lbEndpoint = objects(endpoints[0]?.lb_endpoints, "lb_endpoints")[0];
   return socketPort(obj(lbEndpoint?.endpoint, "endpoint").address);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { AuditRecord, AuditSink } from "../../pipeline/audit-record.ts";
-import { auditRecordSchema } from "../clickhouse/clickhouse-audit-sink.ts";
+import { auditRecordSchema } from "./audit-record-schema.ts";
 import { openSpoolFile } from "./spool-file.ts";
 
 /**
