@@ -4,7 +4,7 @@ import { parseGatewayConfig } from "../../extproc/src/config.ts";
 import { openAuditSink } from "../../extproc/src/open-audit-sink.ts";
 import { startGateway } from "../../extproc/src/start-gateway.ts";
 import { startEnvoyHarness } from "../harness/envoy-harness.ts";
-import { startDemoUpstream } from "./openai-upstream.ts";
+import { startDemoUpstream } from "./openai-upstream/index.ts";
 
 /**
  * `npm start`: the whole gateway on loopback with the shipped policy. The Envoy test harness

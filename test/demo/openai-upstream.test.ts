@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import OpenAI from "openai";
 import { z } from "zod";
-import { type DemoUpstream, demoEmbedding, startDemoUpstream } from "./openai-upstream.ts";
+import { type DemoUpstream, demoEmbedding, startDemoUpstream } from "./openai-upstream/index.ts";
 
 const ErrorBody = z.object({
   error: z.object({

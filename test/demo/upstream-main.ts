@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { startDemoUpstream } from "./openai-upstream.ts";
+import { startDemoUpstream } from "./openai-upstream/index.ts";
 
 /** Runs the demo OpenAI-compatible provider as its own process (demo, docker-compose). */
 const Env = z.object({

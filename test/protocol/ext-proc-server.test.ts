@@ -8,7 +8,7 @@ import * as protoLoader from "@grpc/proto-loader";
 import pino from "pino";
 import { type RunningExtProcServer, startExtProcServer } from "../../extproc/src/protocol/ext-proc-server.ts";
 import type { HeaderList, StreamProcessor } from "../../extproc/src/protocol/http-exchange.ts";
-import { type DemoUpstream, startDemoUpstream } from "../demo/openai-upstream.ts";
+import { type DemoUpstream, startDemoUpstream } from "../demo/openai-upstream/index.ts";
 import { type EnvoyHarness, startEnvoyHarness } from "../harness/envoy-harness.ts";
 
 /**

@@ -8,7 +8,7 @@ import {
 } from "../../extproc/src/adapters/clickhouse/clickhouse-audit-sink.ts";
 import { parseGatewayConfig } from "../../extproc/src/config.ts";
 import { type RunningGateway, startGateway } from "../../extproc/src/start-gateway.ts";
-import { type DemoUpstream, startDemoUpstream } from "../demo/openai-upstream.ts";
+import { type DemoUpstream, startDemoUpstream } from "../demo/openai-upstream/index.ts";
 import { type EnvoyHarness, startEnvoyHarness } from "../harness/envoy-harness.ts";
 import { openTestClickHouse, type TestClickHouse, uniqueDatabase } from "./test-clickhouse.ts";
 
