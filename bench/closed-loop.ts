@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { ExchangeError } from "./run-exchange.ts";
+import { ExchangeError } from "./exchange-error.ts";
 
 /**
  * Closed-loop load: N workers each issue the next request as soon as the previous one finished, so
@@ -14,6 +14,8 @@ export interface LevelOptions {
   once: () => Promise<number>;
   /** Called periodically while the level runs (e.g. to sample the server's RSS). */
   onSample?: () => void;
+  /** Called when the measured window opens and closes (e.g. to read CPU counters). */
+  window?: { open(): void; close(): void };
 }
 
 export interface LevelResult {
@@ -28,6 +30,8 @@ export interface LevelResult {
   errors: number;
   errorKinds: Record<string, number>;
   errorExample?: string;
+  /** Requests that finished (ok or not) while the window was open: the divisor for CPU per request. */
+  completedInWindow: number;
 }
 
 /** Nearest-rank percentile of an ascending array. */
@@ -45,6 +49,19 @@ export async function runLevel(options: LevelOptions): Promise<LevelResult> {
   const errorKinds: Record<string, number> = {};
   let errors = 0;
   let errorExample: string | undefined;
+  let windowOpen = false;
+  let windowClosed = false;
+  let completedInWindow = 0;
+  const openWindow = (): void => {
+    windowOpen = true;
+    options.window?.open();
+  };
+  const closeWindow = (): void => {
+    if (windowClosed) return;
+    windowClosed = true;
+    windowOpen = false;
+    options.window?.close();
+  };
 
   const worker = async (): Promise<void> => {
     while (performance.now() < measureUntil) {
@@ -52,8 +69,10 @@ export async function runLevel(options: LevelOptions): Promise<LevelResult> {
       try {
         const latency = await options.once();
         const ended = performance.now();
+        if (windowOpen) completedInWindow += 1;
         if (begun >= measureFrom && ended <= measureUntil) latencies.push(latency);
       } catch (error) {
+        if (windowOpen) completedInWindow += 1;
         const kind = error instanceof ExchangeError ? error.kind : "client error";
         errors += 1;
         errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
@@ -63,11 +82,20 @@ export async function runLevel(options: LevelOptions): Promise<LevelResult> {
   };
 
   const sampler = options.onSample ? setInterval(options.onSample, 200) : undefined;
+  // Timers rather than checks in the workers, so the window's edges do not depend on when a
+  // request happens to finish.
+  const opener = setTimeout(openWindow, options.warmupMs);
+  const closer = setTimeout(closeWindow, options.warmupMs + options.durationMs);
   try {
     await Promise.all(Array.from({ length: options.concurrency }, worker));
   } finally {
     if (sampler) clearInterval(sampler);
+    clearTimeout(opener);
+    clearTimeout(closer);
   }
+  // A late timer (busy event loop) must not leave the window unclosed.
+  if (!windowOpen && !windowClosed) openWindow();
+  closeWindow();
 
   latencies.sort((a, b) => a - b);
   const durationS = options.durationMs / 1000;
@@ -82,5 +110,6 @@ export async function runLevel(options: LevelOptions): Promise<LevelResult> {
     errors,
     errorKinds,
     ...(errorExample === undefined ? {} : { errorExample }),
+    completedInWindow,
   };
 }

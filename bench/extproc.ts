@@ -1,22 +1,21 @@
-import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import * as grpc from "@grpc/grpc-js";
 import { z } from "zod";
-import { loadExtProcPackage } from "../proto/envoy-ext-proc.ts";
-import type { ExternalProcessorClient } from "../proto/generated/envoy/service/ext_proc/v3/ExternalProcessor.ts";
 import { type BenchAudit, startBenchClickHouse } from "./bench-clickhouse.ts";
 import { chatExchangeFixture } from "./chat-exchange-fixture.ts";
 import { runLevel } from "./closed-loop.ts";
+import { type CpuWindow, openCpuWindow } from "./cpu-window.ts";
+import { encodeExchange } from "./encoded-exchange.ts";
 import {
   formatErrors,
   formatTable,
   formatVerdict,
   judgeTargets,
+  type LevelCpu,
   type ServerRun,
   type Targets,
 } from "./format-report.ts";
 import { freeLoopbackPort } from "./free-port.ts";
-import { runExchange } from "./run-exchange.ts";
+import { connectExtProc, runH2Exchange } from "./h2-exchange.ts";
 import { type ServerProcess, spawnServer } from "./server-process.ts";
 
 /**
@@ -86,12 +85,23 @@ function serverEnv(port: number, audit: BenchAudit): NodeJS.ProcessEnv {
   };
 }
 
-function connect(port: number): Promise<ExternalProcessorClient> {
-  const ExternalProcessor = loadExtProcPackage().envoy.service.ext_proc.v3.ExternalProcessor;
-  const client = new ExternalProcessor(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  return new Promise((resolve, reject) => {
-    client.waitForReady(Date.now() + 10_000, (error) => (error ? reject(error) : resolve(client)));
-  });
+function levelCpu(window: CpuWindow | undefined, completed: number): LevelCpu {
+  if (!window) {
+    return {
+      serverCpuUsPerRequest: undefined,
+      serverCpuShare: undefined,
+      clientCpuUsPerRequest: undefined,
+      clientCpuShare: 0,
+    };
+  }
+  const perRequest = (ms: number | undefined): number | undefined =>
+    ms === undefined || completed === 0 ? undefined : (ms * 1000) / completed;
+  return {
+    serverCpuUsPerRequest: perRequest(window.serverCpuMs),
+    serverCpuShare: window.serverCpuMs === undefined ? undefined : window.serverCpuMs / window.wallMs,
+    clientCpuUsPerRequest: perRequest(window.clientCpuMs),
+    clientCpuShare: window.clientCpuMs / window.wallMs,
+  };
 }
 
 async function benchServer(
@@ -108,12 +118,12 @@ async function benchServer(
     120_000,
     options.profile ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}/${role}`] : [],
   );
-  const fixture = chatExchangeFixture();
+  const exchange = encodeExchange(chatExchangeFixture());
   const idleRssBytes = server.rssBytes();
   const levels: ServerRun["levels"] = [];
   let stats: string | undefined;
   try {
-    const client = await connect(server.port);
+    const connection = await connectExtProc(server.port);
     try {
       for (const concurrency of options.concurrency) {
         let rssMaxBytes: number | undefined;
@@ -122,20 +132,30 @@ async function benchServer(
           if (rss !== undefined) rssMaxBytes = Math.max(rssMaxBytes ?? 0, rss);
         };
         process.stderr.write(`${role} ${spec.name}: concurrency ${concurrency}...\n`);
+        let closeCpuWindow: (() => CpuWindow) | undefined;
+        let cpuWindow: CpuWindow | undefined;
         const level = await runLevel({
           concurrency,
           warmupMs: options.warmup * 1000,
           durationMs: options.duration * 1000,
-          once: () => runExchange(client, fixture.steps(`bench-${randomUUID()}`), options.timeoutMs),
+          once: () => runH2Exchange(connection, exchange, options.timeoutMs),
           onSample: sampleRss,
+          window: {
+            open: () => {
+              closeCpuWindow = openCpuWindow(server.pid);
+            },
+            close: () => {
+              cpuWindow = closeCpuWindow?.();
+            },
+          },
         });
         sampleRss();
         const floorRps = floor?.levels.find((l) => l.concurrency === concurrency)?.rps;
         const ratioToFloor = floorRps ? level.rps / floorRps : role === "floor" ? 1 : undefined;
-        levels.push({ ...level, rssMaxBytes, ratioToFloor });
+        levels.push({ ...level, rssMaxBytes, ratioToFloor, ...levelCpu(cpuWindow, level.completedInWindow) });
       }
     } finally {
-      client.close();
+      await connection.close();
     }
   } finally {
     stats = await server.stop();
@@ -195,9 +215,10 @@ async function main(): Promise<number> {
         "",
         `ext_proc bench: buffered chat completion, 4 messages per stream (request body ${fixture.requestBodyBytes} B,` +
           ` response body ${fixture.responseBodyBytes} B); closed loop, ${options.warmup} s warm-up + ${options.duration} s per level`,
-        `floor: ${floor.name} (${floor.entry}); subject: ${tested.name} (${tested.entry}); 1 client connection; each server in its own process`,
+        `floor: ${floor.name} (${floor.entry}); subject: ${tested.name} (${tested.entry}); 1 HTTP/2 connection from a lean node:http2 client (pre-encoded messages); each server in its own process`,
         auditLine,
         `idle RSS: floor ${((floor.idleRssBytes ?? 0) / 2 ** 20).toFixed(1)} MB, subject ${((tested.idleRssBytes ?? 0) / 2 ** 20).toFixed(1)} MB`,
+        "server CPU: µs of CPU per request (all server threads, from /proc); server/client CPU: share of one core over the window",
         "",
         formatTable(runs),
         "",

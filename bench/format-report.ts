@@ -7,10 +7,20 @@ export interface ServerRun {
   name: string;
   entry: string;
   idleRssBytes: number | undefined;
-  levels: Array<LevelResult & { rssMaxBytes: number | undefined; ratioToFloor: number | undefined }>;
+  levels: Array<
+    LevelResult & { rssMaxBytes: number | undefined; ratioToFloor: number | undefined } & LevelCpu
+  >;
   logLines: number;
   /** What the server printed as `STATS <json>` when it stopped (the gateway's audit counters). */
   exitStats: unknown;
+}
+
+/** CPU over the measured window; shares are fractions of one core (2 = two cores busy). */
+export interface LevelCpu {
+  serverCpuUsPerRequest: number | undefined;
+  serverCpuShare: number | undefined;
+  clientCpuUsPerRequest: number | undefined;
+  clientCpuShare: number;
 }
 
 export interface Targets {
@@ -42,6 +52,9 @@ export function formatTable(runs: readonly ServerRun[]): string {
     "max ms",
     "errors",
     "vs floor",
+    "server CPU µs/req",
+    "server CPU",
+    "client CPU",
     "RSS MB max",
   ];
   const rows = runs.flatMap((run) =>
@@ -54,6 +67,9 @@ export function formatTable(runs: readonly ServerRun[]): string {
       ms(level.maxMs),
       String(level.errors),
       pct(level.ratioToFloor),
+      level.serverCpuUsPerRequest === undefined ? "-" : level.serverCpuUsPerRequest.toFixed(0),
+      pct(level.serverCpuShare),
+      pct(level.clientCpuShare),
       mb(level.rssMaxBytes),
     ]),
   );
