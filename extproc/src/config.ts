@@ -27,6 +27,7 @@ const GatewayEnv = z.object({
   GATEWAY_MAX_CONCURRENT_STREAMS: positiveInt.default(1024),
   GATEWAY_MAX_HELD_BODY_BYTES: positiveInt.default(256 * 1024 * 1024),
   GATEWAY_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+  GATEWAY_PII_HMAC_KEY: z.string().min(16, "use at least 16 characters").optional(),
   GATEWAY_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -51,6 +52,8 @@ export interface GatewayConfig {
     readonly maxConcurrentStreams: number;
     readonly maxHeldBodyBytes: number;
   };
+  /** Key of the `hash` PII action's HMAC; without it `hash` redacts. */
+  readonly piiHmacKey: string | undefined;
   readonly shutdownGraceMs: number;
   readonly logLevel: z.infer<typeof GatewayEnv>["GATEWAY_LOG_LEVEL"];
 }
@@ -89,6 +92,7 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Con
       maxConcurrentStreams: e.GATEWAY_MAX_CONCURRENT_STREAMS,
       maxHeldBodyBytes: e.GATEWAY_MAX_HELD_BODY_BYTES,
     },
+    piiHmacKey: e.GATEWAY_PII_HMAC_KEY,
     shutdownGraceMs: e.GATEWAY_SHUTDOWN_GRACE_MS,
     logLevel: e.GATEWAY_LOG_LEVEL,
   };

@@ -34,6 +34,8 @@ export async function startGateway(
   const policies = await PolicyStore.open(config.bundle.path, config.bundle.pollMs, logger);
   const clock = parts.clock ?? systemClock;
   const ids = parts.ids ?? randomIds;
+  const piiHmacKey = config.piiHmacKey ? Buffer.from(config.piiHmacKey, "utf8") : undefined;
+  if (!piiHmacKey) logger.warn("GATEWAY_PII_HMAC_KEY is not set: the `hash` PII action redacts instead");
   const replies: LocalReplies = {
     overloaded: () =>
       openAiErrorResponse(
@@ -59,6 +61,7 @@ export async function startGateway(
         clock,
         ids,
         maxBodyBytes: config.limits.maxBodyBytes,
+        piiHmacKey,
         logger,
       }),
     replies,

@@ -10,6 +10,7 @@ reason_priority := [
 	"model_api_mismatch",
 	"model_not_allowed_for_team",
 	"model_catalogue_invalid",
+	"pii_blocked",
 ]
 
 # A failure added without a place in reason_priority still denies; it sorts after the known ones.
@@ -18,12 +19,14 @@ deny_codes := array.concat(
 	sort([code | some code, _ in failures; not code in reason_priority]),
 )
 
-# Allow needs a positive route and a caller as well as the absence of failures, so a request
-# that slips past every check (for example input that breaks the contract) is still denied.
+# Allow needs a positive route, a caller and the PII scan's summary as well as the absence of
+# failures, so a request that slips past every check (for example input that breaks the
+# contract, or a processor that did not scan) is still denied.
 permitted if {
 	count(failures) == 0
 	is_object(route)
 	is_string(input.principal.key_id)
+	is_array(input.pii.findings)
 }
 
 # A safety net: should an edit leave both rules below undefined, the gateway still gets a
@@ -34,7 +37,8 @@ default decision := {
 	"reasons": [{"code": "policy_denied", "message": "the request was denied by the gateway's policy"}],
 	"route": null,
 	"headers": {},
-	"audit": {"tags": []},
+	"audit": {"tags": [], "store_prompt": false},
+	"pii": {"actions": {}, "restore": false},
 }
 
 decision := {
@@ -42,7 +46,8 @@ decision := {
 	"reasons": [],
 	"route": route,
 	"headers": {},
-	"audit": {"tags": audit_tags},
+	"audit": {"tags": audit_tags, "store_prompt": audit_store_prompt},
+	"pii": {"actions": pii_actions, "restore": pii_restore},
 } if permitted
 
 decision := {
@@ -51,7 +56,8 @@ decision := {
 	"reasons": deny_reasons,
 	"route": null,
 	"headers": {},
-	"audit": {"tags": audit_tags},
+	"audit": {"tags": audit_tags, "store_prompt": audit_store_prompt},
+	"pii": {"actions": pii_actions, "restore": pii_restore},
 } if not permitted
 
 deny_reasons := [{"code": code, "message": failures[code].message} | some code in deny_codes] if {

@@ -2,7 +2,9 @@ package gateway_test
 
 import data.gateway
 
-decision_keys := {"allow", "status", "reasons", "route", "headers", "audit"}
+decision_keys := {"allow", "status", "reasons", "route", "headers", "audit", "pii"}
+
+pii_action_names := {"allow", "redact", "hash", "block"}
 
 # Mirrors the processor's strict decision contract (extproc/src/pipeline/policy-decision.ts).
 well_formed(d) if {
@@ -19,12 +21,20 @@ well_formed(d) if {
 		count(r.message) <= 1000
 	}
 	is_object(d.headers)
-	object.keys(d.audit) == {"tags"}
+	object.keys(d.audit) == {"tags", "store_prompt"}
 	count(d.audit.tags) <= 16
 	every t in d.audit.tags {
 		is_string(t)
 		count(t) <= 64
 	}
+	is_boolean(d.audit.store_prompt)
+	object.keys(d.pii) == {"actions", "restore"}
+	is_object(d.pii.actions)
+	every type, action in d.pii.actions {
+		regex.match(`^[A-Z][A-Z0-9_]{0,63}$`, type)
+		action in pii_action_names
+	}
+	is_boolean(d.pii.restore)
 	outcome_well_formed(d)
 }
 
@@ -71,7 +81,8 @@ test_allowed_decision_is_exactly_the_documented_shape if {
 		"reasons": [],
 		"route": {"provider": "demo", "model": "gpt-4o-mini"},
 		"headers": {},
-		"audit": {"tags": ["team:research"]},
+		"audit": {"tags": ["team:research"], "store_prompt": true},
+		"pii": {"actions": data.gateway.pii.actions.external, "restore": true},
 	}
 }
 
@@ -83,7 +94,8 @@ test_denied_decision_is_exactly_the_documented_shape if {
 		"reasons": [{"code": "model_not_allowed_for_team", "message": "team 'marketing' is not allowed to use model 'gpt-4o'"}],
 		"route": null,
 		"headers": {},
-		"audit": {"tags": ["team:marketing"]},
+		"audit": {"tags": ["team:marketing"], "store_prompt": true},
+		"pii": {"actions": data.gateway.pii.actions.external, "restore": true},
 	}
 }
 
@@ -150,6 +162,8 @@ test_partial_input_is_denied_with_a_well_formed_decision if {
 		{"request": {"api": "openai.chat_completions"}},
 		{"request": {"api": "openai.chat_completions"}, "llm": {"model": "gpt-4o-mini"}},
 		object.remove(chat(alice, "gpt-4o-mini"), ["principal"]),
+		object.remove(chat(alice, "gpt-4o-mini"), ["pii"]),
+		object.union(chat(alice, "gpt-4o-mini"), {"pii": {"findings": null, "non_text_parts": 0}}),
 	] {
 		d := gateway.decision with input as req
 		d.allow == false

@@ -39,7 +39,23 @@ input_for(api, principal, model) := {
 	"request": request_for(api),
 	"principal": principal,
 	"llm": llm_for(model),
+	"pii": no_pii,
 }
+
+no_pii := {"findings": [], "non_text_parts": 0}
+
+# A finding as the processor reports it: one entry per type, never the value.
+finding(type, n) := {
+	"type": type,
+	"count": n,
+	"locations": [{"message_index": 0, "role": "user", "field": "content"}],
+}
+
+# A chat request whose messages hold the given types (sorted by type, like the processor sends them).
+chat_with_pii(principal, model, types) := object.union(chat(principal, model), {"pii": {
+	"findings": [finding(t, 1) | some t in sort(types)],
+	"non_text_parts": 0,
+}})
 
 chat(principal, model) := input_for("openai.chat_completions", principal, model)
 

@@ -147,6 +147,11 @@ function record(eventId: string, overrides: Partial<AuditRecord> = {}): AuditRec
     total_tokens: 46,
     latency_ms: 812,
     tags: [],
+    pii_types: ["EMAIL", "CREDIT_CARD"],
+    pii_actions: ["redact", "redact"],
+    pii_directions: ["request", "request"],
+    pii_counts: [2, 1],
+    prompt: "",
     ...overrides,
   };
 }
@@ -355,6 +360,24 @@ describe("ClickHouse audit sink", { timeout: 120_000 }, () => {
     assert.equal(audit.stats().rejected, 1);
     assert.deepEqual(await segmentFiles(dir), []);
     await audit.close();
+  });
+
+  test("rows spooled by an older gateway, without the PII columns, replay with empty ones", async () => {
+    const table = "audit_old_spool";
+    const dir = await spoolDir();
+    const older: Partial<AuditRecord> = record("older-1");
+    for (const column of ["pii_types", "pii_actions", "pii_directions", "pii_counts", "prompt"] as const) {
+      delete older[column];
+    }
+    await writeFile(join(dir, "spool-0000000000001-000000.jsonl"), `${JSON.stringify(older)}\n`);
+    const audit = await sink({ table, spoolDir: dir });
+    await audit.flush();
+    await audit.close();
+    const result = await admin.query({
+      query: `SELECT pii_types, pii_counts, prompt FROM ${database}.${table} WHERE event_id = 'older-1'`,
+      format: "JSONEachRow",
+    });
+    assert.deepEqual(await result.json(), [{ pii_types: [], pii_counts: [], prompt: "" }]);
   });
 
   test("records spooled by a sink closed during an outage are replayed by the next sink", async () => {

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { gzipSync } from "node:zlib";
 import * as grpc from "@grpc/grpc-js";
-import { extract, pack } from "tar-stream";
 import { headersMessage, openRawStream, responseHeadersMessage } from "../support/ext-proc-client.ts";
 import { DEMO_KEYS, type GatewayUnderTest, startGatewayUnderTest } from "../support/gateway-under-test.ts";
+import { rebundle } from "../support/rebundle.ts";
 
 /** The processor as a long-running service: reloads, limits, shutdown, start-up failures. */
 
@@ -35,40 +35,6 @@ async function chat(gw: GatewayUnderTest, model: string): Promise<{ status: numb
   return { status: response.status, requestId: response.headers.get("x-request-id") ?? "" };
 }
 
-/** Rewrites a built bundle's data.json and revision: a real bundle with a policy-data change. */
-async function rebundle(source: Buffer, revision: string, edit: (data: Record<string, unknown>) => void) {
-  const entries: { name: string; body: Buffer }[] = [];
-  const reader = extract();
-  reader.on("entry", (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => {
-      entries.push({ name: header.name, body: Buffer.concat(chunks) });
-      next();
-    });
-  });
-  const finished = new Promise((resolve) => reader.on("finish", resolve));
-  reader.end(gunzipSync(source));
-  await finished;
-  const writer = pack();
-  for (const entry of entries) {
-    let body = entry.body;
-    if (entry.name.endsWith("data.json")) {
-      const data = JSON.parse(body.toString()) as Record<string, unknown>;
-      edit(data);
-      body = Buffer.from(JSON.stringify(data));
-    }
-    if (entry.name.endsWith(".manifest")) {
-      body = Buffer.from(JSON.stringify({ ...JSON.parse(body.toString()), revision }));
-    }
-    writer.entry({ name: entry.name }, body);
-  }
-  writer.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of writer) chunks.push(chunk as Buffer);
-  return gzipSync(Buffer.concat(chunks));
-}
-
 describe("policy bundle reload", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "gateway-bundle-"));
   const bundlePath = path.join(dir, "bundle.tar.gz");
@@ -90,7 +56,7 @@ describe("policy bundle reload", () => {
   });
 
   it("applies a changed catalogue without a restart and audits the new revision", async () => {
-    const original = await import("node:fs").then((fs) => fs.readFileSync("policies/build/bundle.tar.gz"));
+    const original = readFileSync("policies/build/bundle.tar.gz");
     const changed = await rebundle(original, "test-revision-2", (data) => {
       const gateway = data.gateway as { models: Record<string, { approved: boolean }> };
       const model = gateway.models["gpt-4o-mini"];

@@ -10,7 +10,12 @@ import { type LoadedPolicy, loadPolicy } from "@open-policy-agent/opa-wasm";
 import { extract } from "tar-stream";
 import { z } from "zod";
 import { PolicyDecision } from "../../extproc/src/pipeline/policy-decision.ts";
-import { type ApiKind, PolicyInput, type Principal } from "../../extproc/src/pipeline/policy-input.ts";
+import {
+  type ApiKind,
+  type PiiSummary,
+  PolicyInput,
+  type Principal,
+} from "../../extproc/src/pipeline/policy-input.ts";
 
 // Proves that the Wasm bundle the gateway loads decides like `opa test` says the Rego does: the
 // Wasm target implements fewer builtins than the OPA CLI, and a gap would only show up here.
@@ -43,8 +48,28 @@ function bundleFile(files: BundleFiles, name: string): Buffer {
   return content;
 }
 
+const PiiActions = z.record(z.string(), z.string());
+
+// Strict, so that data added to the bundle is not silently dropped before it reaches the policy.
 const BundleData = z.object({
-  gateway: z.object({ keys: z.record(z.string(), z.unknown()), models: z.record(z.string(), z.unknown()) }),
+  gateway: z
+    .object({
+      keys: z.record(z.string(), z.unknown()),
+      models: z.record(z.string(), z.unknown()),
+      providers: z.record(z.string(), z.object({ hosting: z.string() }).loose()),
+      pii: z
+        .object({
+          types: z.array(z.string()),
+          default_action: z.string(),
+          restore: z.boolean(),
+          actions: z.object({ external: PiiActions, self_hosted: PiiActions }).strict(),
+          team_overrides: z.record(z.string(), z.record(z.string(), PiiActions)),
+          custom: z.unknown(),
+        })
+        .strict(),
+      audit: z.object({ store_prompt: z.boolean() }).strict(),
+    })
+    .strict(),
 });
 type BundleData = z.infer<typeof BundleData>;
 
@@ -82,7 +107,21 @@ const routes: Record<ApiKind, { method: string; path: string }> = {
   unknown: { method: "POST", path: "/v1/responses" },
 };
 
-function inputFor(api: ApiKind, principal: Principal, model: string | null): PolicyInput {
+const noPii: PiiSummary = { findings: [], non_text_parts: 0 };
+
+/** The summary the processor sends for a user message holding the given types: sorted, no values. */
+function piiFound(...types: string[]): PiiSummary {
+  return {
+    findings: [...types].sort().map((type) => ({
+      type,
+      count: 1,
+      locations: [{ message_index: 0, role: "user", field: "content" }],
+    })),
+    non_text_parts: 0,
+  };
+}
+
+function inputFor(api: ApiKind, principal: Principal, model: string | null, pii = noPii): PolicyInput {
   return {
     version: "gateway.input/v1",
     request: {
@@ -96,16 +135,38 @@ function inputFor(api: ApiKind, principal: Principal, model: string | null): Pol
     },
     principal,
     llm: model === null ? null : { model, stream: false, max_tokens: null, message_count: 1, tool_count: 0 },
+    pii,
   };
 }
 
-function allowed(provider: string, model: string, team: string): PolicyDecision {
+type Actions = PolicyDecision["pii"]["actions"];
+
+// The shipped defaults for an external provider, spelled out like in policies/gateway/pii_test.rego.
+const externalActions: Actions = {
+  EMAIL: "redact",
+  PHONE: "redact",
+  CREDIT_CARD: "redact",
+  US_SSN: "redact",
+  IBAN: "redact",
+  IP_ADDRESS: "redact",
+  AWS_ACCESS_KEY: "block",
+  GITHUB_TOKEN: "block",
+  OPENAI_API_KEY: "block",
+  ANTHROPIC_API_KEY: "block",
+  JWT: "block",
+  PRIVATE_KEY: "block",
+  EMPLOYEE_ID: "hash",
+  PROJECT_CODENAME: "redact",
+};
+
+function allowed(provider: string, model: string, team: string, actions = externalActions): PolicyDecision {
   return {
     allow: true,
     reasons: [],
     route: { provider, model },
     headers: {},
-    audit: { tags: [`team:${team}`] },
+    audit: { tags: [`team:${team}`], store_prompt: true },
+    pii: { actions, restore: true },
   };
 }
 
@@ -116,7 +177,8 @@ function denied(status: number, team: string, ...reasons: [code: string, message
     reasons: reasons.map(([code, message]) => ({ code, message })),
     route: null,
     headers: {},
-    audit: { tags: [`team:${team}`] },
+    audit: { tags: [`team:${team}`], store_prompt: true },
+    pii: { actions: externalActions, restore: true },
   };
 }
 
@@ -258,6 +320,95 @@ describe("the built Wasm policy bundle", async () => {
     const longTeam: Principal = { ...alice, team: "t".repeat(100) };
     const teamDecision = decide(policy, inputFor("openai.chat_completions", longTeam, "gpt-4o-mini"));
     assert.deepEqual(teamDecision.audit.tags, [`team:${"t".repeat(59)}`]);
+  });
+
+  it("ships the PII data: every type with an action per destination, and the custom detectors", () => {
+    const { pii, providers } = data.gateway;
+    assert.deepEqual(Object.keys(pii.actions.external).sort(), [...pii.types].sort());
+    assert.deepEqual(Object.keys(pii.actions.self_hosted).sort(), [...pii.types].sort());
+    assert.deepEqual(pii.custom, {
+      patterns: [{ type: "EMPLOYEE_ID", pattern: "\\bEMP-\\d{6}\\b", max_length: 10 }],
+      keywords: [
+        { type: "PROJECT_CODENAME", words: ["Project Bluebird", "Nightjar"], case_sensitive: false },
+      ],
+    });
+    assert.equal(providers.demo?.hosting, "external");
+    assert.equal(providers.local?.hosting, "self_hosted");
+  });
+
+  it("allows an email to an external provider and tells the gateway to redact it", () => {
+    const decision = decide(
+      policy,
+      inputFor("openai.chat_completions", alice, "gpt-4o-mini", piiFound("EMAIL")),
+    );
+    assert.deepEqual(decision, allowed("demo", "gpt-4o-mini", "research"));
+    assert.equal(decision.pii.actions.EMAIL, "redact");
+    assert.equal(decision.pii.actions.EMPLOYEE_ID, "hash");
+  });
+
+  it("blocks a secret with 403 pii_blocked naming the types, sorted, and the provider", () => {
+    const input = inputFor(
+      "openai.chat_completions",
+      alice,
+      "gpt-4o-mini",
+      piiFound("PRIVATE_KEY", "EMAIL", "AWS_ACCESS_KEY"),
+    );
+    assert.deepEqual(
+      decide(policy, input),
+      denied(403, "research", [
+        "pii_blocked",
+        "the request contains AWS_ACCESS_KEY, PRIVATE_KEY, which may not be sent to the external provider 'demo'",
+      ]),
+    );
+  });
+
+  it("lists pii_blocked after the model reasons", () => {
+    const input = inputFor("openai.chat_completions", bob, "gpt-4o", piiFound("JWT"));
+    assert.deepEqual(
+      decide(policy, input),
+      denied(
+        403,
+        "marketing",
+        ["model_not_allowed_for_team", "team 'marketing' is not allowed to use model 'gpt-4o'"],
+        ["pii_blocked", "the request contains JWT, which may not be sent to the external provider 'demo'"],
+      ),
+    );
+  });
+
+  it("gives a type found but not configured the default action", () => {
+    const decision = decide(
+      policy,
+      inputFor("openai.chat_completions", alice, "gpt-4o-mini", piiFound("PASSPORT")),
+    );
+    assert.deepEqual(
+      decision,
+      allowed("demo", "gpt-4o-mini", "research", { ...externalActions, PASSPORT: "redact" }),
+    );
+  });
+
+  it("applies the self-hosted actions and the platform team's override when the provider is self-hosted", () => {
+    const providers = { ...data.gateway.providers, demo: { hosting: "self_hosted" } };
+    policy.setData({ gateway: { ...data.gateway, providers } });
+    try {
+      const research = decide(
+        policy,
+        inputFor("openai.chat_completions", alice, "gpt-4o-mini", piiFound("EMAIL", "EMPLOYEE_ID")),
+      );
+      assert.equal(research.allow, true);
+      assert.deepEqual(research.pii.actions, data.gateway.pii.actions.self_hosted);
+      assert.equal(research.pii.actions.EMAIL, "allow");
+
+      const jwt = piiFound("JWT");
+      assert.equal(
+        decide(policy, inputFor("openai.chat_completions", alice, "gpt-4o-mini", jwt)).allow,
+        false,
+      );
+      const platform = decide(policy, inputFor("openai.chat_completions", admin, "gpt-4o-mini", jwt));
+      assert.equal(platform.allow, true);
+      assert.equal(platform.pii.actions.JWT, "allow");
+    } finally {
+      policy.setData(data);
+    }
   });
 
   it("follows catalogue changes made through the bundle data alone", () => {

@@ -52,6 +52,7 @@ export async function startGatewayUnderTest(
     GATEWAY_CLICKHOUSE_DATABASE: database,
     GATEWAY_AUDIT_SPOOL_DIR: spoolDir,
     GATEWAY_SHUTDOWN_GRACE_MS: "2000",
+    GATEWAY_PII_HMAC_KEY: "end-to-end-test-hmac-key",
     GATEWAY_LOG_LEVEL: process.env.GATEWAY_TEST_LOG_LEVEL ?? "silent",
     ...options.env,
   });

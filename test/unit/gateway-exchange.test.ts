@@ -42,6 +42,7 @@ function exchange(audit: RecordingSink): GatewayExchange {
     },
     ids: { newId: () => `id-${++id}` },
     maxBodyBytes: 1024 * 1024,
+    piiHmacKey: Buffer.from("unit-test-hmac-key-0123456789"),
     logger: pino({ level: "silent" }),
   });
 }

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseStrictJson, replaceTopLevelValue } from "../../extproc/src/pipeline/strict-json.ts";
+import { applyTextEdits } from "../../extproc/src/pipeline/json-string-values.ts";
+import { type ParsedJsonBody, parseStrictJson } from "../../extproc/src/pipeline/strict-json.ts";
+
+function replaceTopLevelValue(body: ParsedJsonBody, key: string, value: unknown): string {
+  const span = body.topLevelSpans.get(key);
+  assert.ok(span, `no span for ${key}`);
+  return applyTextEdits(body.text, [
+    { start: span.start, end: span.end, replacement: JSON.stringify(value) },
+  ]);
+}
 
 describe("strict JSON parsing of request bodies", () => {
   it("refuses a duplicate member at the top level, whatever escapes spell it", () => {

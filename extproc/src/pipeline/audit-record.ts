@@ -36,6 +36,13 @@ export interface AuditRecord {
   total_tokens: number;
   latency_ms: number;
   tags: string[];
+  /** Parallel arrays: one entry per (type, action, direction) of PII found; values never stored. */
+  pii_types: string[];
+  pii_actions: string[];
+  pii_directions: string[];
+  pii_counts: number[];
+  /** The request body as forwarded (redacted), only when the policy asks to store prompts. */
+  prompt: string;
 }
 
 /** Where audit records go. `write` never throws and never blocks on the network. */

@@ -1,4 +1,4 @@
-import type { ApiKind, LlmRequestSummary, PolicyInput, Principal } from "./policy-input.ts";
+import type { ApiKind, LlmRequestSummary, PiiSummary, PolicyInput, Principal } from "./policy-input.ts";
 import { POLICY_INPUT_VERSION } from "./policy-input.ts";
 import type { RequestHead } from "./request-head.ts";
 
@@ -7,6 +7,7 @@ export interface PolicyInputParts {
   readonly api: ApiKind;
   readonly principal: Principal;
   readonly llm: LlmRequestSummary | null;
+  readonly pii: PiiSummary;
   readonly bodyBytes: number;
   readonly timeMs: number;
 }
@@ -26,5 +27,6 @@ export function buildPolicyInput(parts: PolicyInputParts): PolicyInput {
     },
     principal: parts.principal,
     llm: parts.llm,
+    pii: parts.pii,
   };
 }

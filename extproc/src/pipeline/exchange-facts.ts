@@ -1,4 +1,5 @@
 import type { AuditDecision, AuditOutcome, AuditRecord } from "./audit-record.ts";
+import type { PiiCount } from "./pii/request-pii-decision.ts";
 import type { DecisionRoute } from "./policy-decision.ts";
 import type { ApiKind, LlmRequestSummary, Principal } from "./policy-input.ts";
 import type { RequestHead } from "./request-head.ts";
@@ -19,6 +20,9 @@ export interface ExchangeFacts {
   usage: TokenUsage | undefined;
   tags: readonly string[];
   policyRevision: string;
+  piiCounts: readonly PiiCount[];
+  /** The forwarded (redacted) body, when the policy asks to store prompts. */
+  prompt: string;
 }
 
 export function newExchangeFacts(startedMs: number, policyRevision: string): ExchangeFacts {
@@ -36,6 +40,8 @@ export function newExchangeFacts(startedMs: number, policyRevision: string): Exc
     usage: undefined,
     tags: [],
     policyRevision,
+    piiCounts: [],
+    prompt: "",
   };
 }
 
@@ -70,5 +76,10 @@ export function buildAuditRecord(
     total_tokens: facts.usage?.total_tokens ?? 0,
     latency_ms: Math.max(0, endedMs - facts.startedMs),
     tags: [...facts.tags],
+    pii_types: facts.piiCounts.map((count) => count.type),
+    pii_actions: facts.piiCounts.map((count) => count.action),
+    pii_directions: facts.piiCounts.map((count) => count.direction),
+    pii_counts: facts.piiCounts.map((count) => count.count),
+    prompt: facts.prompt,
   };
 }

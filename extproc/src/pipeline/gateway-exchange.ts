@@ -7,6 +7,7 @@ import {
   type StreamEndReason,
   type StreamProcessor,
 } from "../protocol/http-exchange.ts";
+import { AnswerInspection, type AnswerPolicy } from "./answer-inspection.ts";
 import type { AuditOutcome, AuditSink } from "./audit-record.ts";
 import { buildPolicyInput } from "./build-policy-input.ts";
 import { classifyApi } from "./classify-api.ts";
@@ -15,11 +16,11 @@ import { errorStatus, type GatewayError } from "./gateway-errors.ts";
 import { identifyCaller } from "./identify-caller.ts";
 import { type InspectedBody, inspectRequestBody } from "./inspect-request-body.ts";
 import { openAiErrorResponse } from "./openai-error-body.ts";
+import { applyRequestPii, requestPiiCounts } from "./pii/request-pii-decision.ts";
+import type { PolicyDecision } from "./policy-decision.ts";
 import type { Clock, IdGenerator, PolicySnapshot, PolicySource } from "./ports.ts";
 import { readPolicyDecision } from "./read-policy-decision.ts";
-import { decodeBody } from "./request-body.ts";
 import { type RequestHead, readRequestHead } from "./request-head.ts";
-import { StreamUsageReader, usageFromJsonBody } from "./response-usage.ts";
 import { callerHeadersToStrip, upstreamChanges } from "./upstream-changes.ts";
 
 export interface GatewayExchangeDeps {
@@ -28,15 +29,21 @@ export interface GatewayExchangeDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly maxBodyBytes: number;
+  /** Key of the `hash` PII action; undefined makes `hash` redact. */
+  readonly piiHmacKey: Buffer | undefined;
   readonly logger: Logger;
 }
 
 const CONTINUE: ExchangeAction = { kind: "continue" };
+const EMPTY_PII = { findings: [], non_text_parts: 0 };
+/** A stored prompt is for reading, not for archiving whole uploads. */
+const MAX_STORED_PROMPT_CHARS = 256 * 1024;
 
 /**
  * One HTTP request through the gateway: identify the caller, inspect the body, ask the policy,
- * then either answer in the caller's error shape or route the request on; on the way back, read
- * token usage. Exactly one audit row is written, whatever happens.
+ * then either answer in the caller's error shape or route the request on, with PII replaced as
+ * the policy says; on the way back, read token usage and treat the answer's PII. Exactly one
+ * audit row is written, whatever happens.
  */
 export class GatewayExchange implements StreamProcessor {
   private readonly policy: PolicySnapshot;
@@ -44,16 +51,14 @@ export class GatewayExchange implements StreamProcessor {
   private requestChunks: Buffer[] = [];
   private requestBytes = 0;
   private stripped: string[] = [];
-  private responseChunks: Buffer[] = [];
-  private responseBytes = 0;
-  private responseEncoding = "";
-  private streamUsage: StreamUsageReader | undefined;
+  private answer: AnswerInspection;
   private audited = false;
 
   constructor(private readonly deps: GatewayExchangeDeps) {
     // One request is judged by one policy revision, even if a reload lands mid-request.
     this.policy = deps.policies.current();
     this.facts = newExchangeFacts(deps.clock.nowMs(), this.policy.revision);
+    this.answer = new AnswerInspection(undefined, deps.maxBodyBytes);
   }
 
   async onRequestHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
@@ -91,28 +96,13 @@ export class GatewayExchange implements StreamProcessor {
       this.writeAudit("completed");
       return CONTINUE;
     }
-    this.responseEncoding = (headerValue(headers, "content-encoding") ?? "").trim().toLowerCase();
-    const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
-    if (contentType.startsWith("text/event-stream")) {
-      // Streams must reach the caller chunk by chunk, so the processor sees them as they pass.
-      this.streamUsage = new StreamUsageReader();
-      return { kind: "continue", responseBodyMode: "streamed" };
-    }
-    return CONTINUE;
+    return this.answer.onHeaders(headers);
   }
 
   async onResponseBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
-    if (this.streamUsage) {
-      this.streamUsage.push(chunk, endOfStream);
-    } else if (this.responseBytes + chunk.length <= this.deps.maxBodyBytes) {
-      this.responseChunks.push(chunk);
-      this.responseBytes += chunk.length;
-    }
-    if (endOfStream) {
-      this.facts.usage = this.streamUsage ? this.streamUsage.result() : this.jsonResponseUsage();
-      this.writeAudit("completed");
-    }
-    return CONTINUE;
+    const action = this.answer.onBody(chunk, endOfStream);
+    if (endOfStream) this.writeAudit("completed");
+    return action;
   }
 
   onStreamEnd(reason: StreamEndReason): void {
@@ -128,23 +118,28 @@ export class GatewayExchange implements StreamProcessor {
 
   /** A request without a body is inspected as an empty one: a model API needs its JSON. */
   private inspectAndDecide(head: RequestHead, raw: Buffer): ExchangeAction {
-    const inspected = inspectRequestBody(head, this.facts.api, raw, this.deps.maxBodyBytes);
+    const inspected = inspectRequestBody(
+      head,
+      this.facts.api,
+      raw,
+      this.deps.maxBodyBytes,
+      this.policy.detectors,
+    );
     if (!inspected.ok) return this.refuse(inspected.error);
-    return this.decide(inspected.value);
+    return this.decide(head, inspected.value);
   }
 
-  private decide(body: InspectedBody): ExchangeAction {
-    const head = this.facts.head;
+  private decide(head: RequestHead, body: InspectedBody): ExchangeAction {
     const principal = this.facts.principal;
-    if (!head || !principal) throw new Error("decision before the caller was identified");
+    if (!principal) throw new Error("decision before the caller was identified");
     this.facts.llm = body.llm;
-    this.facts.promptSha256 = createHash("sha256").update(body.decoded).digest("hex");
-
+    this.facts.promptSha256 = sha256(body.decoded);
     const input = buildPolicyInput({
       head,
       api: this.facts.api,
       principal,
-      llm: this.facts.llm,
+      llm: body.llm,
+      pii: body.pii?.summary ?? EMPTY_PII,
       bodyBytes: body.decoded.length,
       timeMs: this.facts.startedMs,
     });
@@ -159,8 +154,9 @@ export class GatewayExchange implements StreamProcessor {
         message: "the gateway policy could not decide this request",
       });
     }
-    const { allow, reasons, status, route, audit } = decision.value;
+    const { allow, reasons, status, audit, pii } = decision.value;
     this.facts.tags = audit.tags;
+    this.facts.piiCounts = requestPiiCounts(input.pii, pii, this.deps.piiHmacKey);
     this.facts.reasonCodes = reasons.map((reason) => reason.code);
     if (!allow) {
       return this.refuse({
@@ -170,14 +166,40 @@ export class GatewayExchange implements StreamProcessor {
         reasonCodes: reasons.length > 0 ? this.facts.reasonCodes : ["policy_denied"],
       });
     }
+    return this.forward(body, decision.value);
+  }
+
+  private forward(body: InspectedBody, decision: PolicyDecision): ExchangeAction {
+    const pii = applyRequestPii(body.pii, decision.pii, this.deps.piiHmacKey, decision.route?.provider ?? "");
+    if (!pii.ok) return this.refuse(pii.error);
     this.facts.decision = "allow";
-    this.facts.route = route;
-    const changes = upstreamChanges(decision.value, body);
+    this.facts.route = decision.route;
+    const changes = upstreamChanges(decision, body, pii.value.edits);
+    const forwarded = changes.body ?? body.decoded;
+    // The audit keeps what left the gateway: the hash (and prompt) of the redacted body.
+    this.facts.promptSha256 = sha256(forwarded);
+    if (decision.audit.store_prompt)
+      this.facts.prompt = forwarded.toString("utf8").slice(0, MAX_STORED_PROMPT_CHARS);
+    this.answer = new AnswerInspection(
+      this.answerPolicy(decision, pii.value.replacements),
+      this.deps.maxBodyBytes,
+    );
     return {
       kind: "continue",
       headers: { remove: [...this.stripped, ...changes.remove], set: changes.set },
       ...(changes.body ? { body: changes.body } : {}),
       clearRouteCache: true,
+    };
+  }
+
+  private answerPolicy(decision: PolicyDecision, replacements: AnswerPolicy["replacements"]): AnswerPolicy {
+    const actions = Object.values(decision.pii.actions);
+    return {
+      api: this.facts.api,
+      detectors: this.policy.detectors,
+      replacements,
+      restore: decision.pii.restore,
+      rewrite: decision.pii.restore || actions.length === 0 || actions.some((action) => action !== "allow"),
     };
   }
 
@@ -204,18 +226,17 @@ export class GatewayExchange implements StreamProcessor {
     return openAiErrorResponse(error, requestId);
   }
 
-  private jsonResponseUsage() {
-    const body = Buffer.concat(this.responseChunks);
-    this.responseChunks = [];
-    const decoded = decodeBody(body, this.responseEncoding, this.deps.maxBodyBytes);
-    return decoded.ok ? usageFromJsonBody(decoded.value) : undefined;
-  }
-
   private writeAudit(outcome: AuditOutcome): void {
     if (this.audited) return;
     this.audited = true;
+    this.facts.usage = this.answer.tokenUsage();
+    this.facts.piiCounts = [...this.facts.piiCounts, ...this.answer.piiCounts()];
     this.deps.audit.write(
       buildAuditRecord(this.facts, outcome, this.deps.ids.newId(), this.deps.clock.nowMs()),
     );
   }
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex");
 }

@@ -1,6 +1,8 @@
 import { apiHasModelBody } from "./classify-api.ts";
 import { fail, ok, type Result } from "./gateway-errors.ts";
 import { summarizeLlmRequest } from "./llm-request.ts";
+import type { Detector } from "./pii/detectors/types.ts";
+import { type RequestPiiScan, scanRequestPii } from "./pii/request-pii.ts";
 import type { ApiKind, LlmRequestSummary } from "./policy-input.ts";
 import { decodeBody, decodeUtf8, isJsonContentType } from "./request-body.ts";
 import type { RequestHead } from "./request-head.ts";
@@ -13,6 +15,8 @@ export interface InspectedBody {
   readonly wasEncoded: boolean;
   readonly json: ParsedJsonBody | undefined;
   readonly llm: LlmRequestSummary | null;
+  /** PII and secrets in the fields a model reads; undefined for bodies that are not model requests. */
+  readonly pii: RequestPiiScan | undefined;
 }
 
 /** Turns the raw request body into what the policy and the rewrite need, or a refusal. */
@@ -21,9 +25,10 @@ export function inspectRequestBody(
   api: ApiKind,
   raw: Buffer,
   maxBodyBytes: number,
+  detectors: readonly Detector[],
 ): Result<InspectedBody> {
   if (!apiHasModelBody(api)) {
-    return ok({ decoded: raw, wasEncoded: false, json: undefined, llm: null });
+    return ok({ decoded: raw, wasEncoded: false, json: undefined, llm: null, pii: undefined });
   }
   if (!isJsonContentType(head.contentType)) {
     return fail("unsupported_content_type", "request body must be sent as 'content-type: application/json'");
@@ -41,5 +46,6 @@ export function inspectRequestBody(
     wasEncoded: decoded.value !== raw,
     json: json.value,
     llm: llm.value,
+    pii: scanRequestPii(api, json.value.text, json.value.value, detectors),
   });
 }

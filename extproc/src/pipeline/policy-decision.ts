@@ -33,6 +33,26 @@ const UpstreamHeaderName = z
     message: "x-envoy-* and x-gateway-* headers are reserved",
   });
 
+export const PiiAction = z
+  .enum(["allow", "redact", "hash", "block"])
+  .describe(
+    "allow: pass unchanged; redact: numbered placeholder such as [EMAIL_1]; hash: keyed pseudonym stable across requests; block: refuse the request (in model output: redact).",
+  );
+
+export const DecisionPii = z
+  .object({
+    actions: z
+      .record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), PiiAction)
+      .default({})
+      .describe("Action per entity type. A detected type without an action is redacted."),
+    restore: z
+      .boolean()
+      .default(false)
+      .describe("Put original values back where the model's answer repeats a placeholder of this request."),
+  })
+  .strict();
+export type DecisionPii = z.infer<typeof DecisionPii>;
+
 export const PolicyDecision = z
   .object({
     allow: z.boolean(),
@@ -50,10 +70,19 @@ export const PolicyDecision = z
       .default({})
       .describe("Headers to add to the upstream request when allowed."),
     audit: z
-      .object({ tags: z.array(z.string().max(64)).max(16).default([]) })
+      .object({
+        tags: z.array(z.string().max(64)).max(16).default([]),
+        store_prompt: z
+          .boolean()
+          .default(false)
+          .describe("Store the request body as forwarded (after redaction) in the audit row's `prompt`."),
+      })
       .strict()
-      .default({ tags: [] })
-      .describe("Extra labels stored with the audit row."),
+      .default({ tags: [], store_prompt: false })
+      .describe("What the audit row keeps besides the standard columns."),
+    pii: DecisionPii.default({ actions: {}, restore: false }).describe(
+      "What happens to detected PII and secrets.",
+    ),
   })
   .strict();
 export type PolicyDecision = z.infer<typeof PolicyDecision>;

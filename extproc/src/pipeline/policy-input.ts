@@ -38,6 +38,43 @@ export const LlmRequestSummary = z
   .describe("What the request asks of a model. Null for requests that name no model (e.g. GET /v1/models).");
 export type LlmRequestSummary = z.infer<typeof LlmRequestSummary>;
 
+export const PiiFindingSummary = z
+  .object({
+    type: z
+      .string()
+      .describe("Entity type, e.g. EMAIL, CREDIT_CARD, AWS_ACCESS_KEY, or a custom type from the data."),
+    count: z.number().int().positive().describe("How many entities of this type the request holds."),
+    locations: z
+      .array(
+        z.object({
+          message_index: z
+            .number()
+            .int()
+            .nonnegative()
+            .nullable()
+            .describe("Index in `messages`, null outside chat."),
+          role: z.string().nullable().describe("Role of that message (user, system, assistant, tool...)."),
+          field: z
+            .string()
+            .describe("Where in the message or body: content, content[1].text, prompt, input[2]..."),
+        }),
+      )
+      .describe("Distinct places the type was found."),
+  })
+  .describe("One detected entity type. The values themselves never reach the policy.");
+
+export const PiiSummary = z
+  .object({
+    findings: z.array(PiiFindingSummary).describe("Detected types, sorted by type name; empty when none."),
+    non_text_parts: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Content parts that are not text (images, audio, files)."),
+  })
+  .describe("PII and secrets detected in every field of the request that reaches a model.");
+export type PiiSummary = z.infer<typeof PiiSummary>;
+
 export const PolicyInput = z
   .object({
     version: z.literal(POLICY_INPUT_VERSION),
@@ -53,6 +90,7 @@ export const PolicyInput = z
     }),
     principal: Principal,
     llm: LlmRequestSummary.nullable(),
+    pii: PiiSummary,
   })
   .describe("Input document of the gateway policy (entrypoint gateway/decision).");
 export type PolicyInput = z.infer<typeof PolicyInput>;

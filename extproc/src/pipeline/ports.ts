@@ -1,4 +1,5 @@
 import type { KeyDirectory } from "./key-directory.ts";
+import type { Detector } from "./pii/detectors/types.ts";
 import type { PolicyInput } from "./policy-input.ts";
 
 /**
@@ -9,6 +10,8 @@ export interface PolicySnapshot {
   /** Bundle revision, recorded in every audit row. */
   readonly revision: string;
   readonly keys: KeyDirectory;
+  /** Built-in PII and secret detectors plus the custom ones from the bundle's data. */
+  readonly detectors: readonly Detector[];
   /** Raw evaluation result of gateway/decision; read with readPolicyDecision. */
   evaluate(input: PolicyInput): unknown;
 }

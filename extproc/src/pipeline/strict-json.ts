@@ -113,10 +113,3 @@ function trimEnd(text: string, end: number): number {
   while (e > 0 && isWhitespace(text.charCodeAt(e - 1))) e -= 1;
   return e;
 }
-
-/** Replaces one top-level member's value, leaving every other byte of the body as the caller sent it. */
-export function replaceTopLevelValue(body: ParsedJsonBody, key: string, value: unknown): string | undefined {
-  const span = body.topLevelSpans.get(key);
-  if (!span) return undefined;
-  return body.text.slice(0, span.start) + JSON.stringify(value) + body.text.slice(span.end);
-}

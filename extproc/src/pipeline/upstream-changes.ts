@@ -1,7 +1,7 @@
 import type { HeaderEntry } from "../protocol/http-exchange.ts";
 import type { InspectedBody } from "./inspect-request-body.ts";
+import { applyTextEdits, type TextEdit } from "./json-string-values.ts";
 import type { PolicyDecision } from "./policy-decision.ts";
-import { replaceTopLevelValue } from "./strict-json.ts";
 
 /** Envoy's route table matches this header (see envoy/envoy.yaml); Envoy removes it before forwarding. */
 export const ROUTE_HEADER = "x-gateway-route";
@@ -14,21 +14,27 @@ export interface UpstreamChanges {
 
 /**
  * How an allowed request leaves the gateway: routed to the chosen provider, with the provider's
- * model name, uncompressed when it arrived compressed (so what was inspected is what is sent),
+ * model name, PII replaced as the policy said, uncompressed when it arrived compressed (so what was inspected is what is sent),
  * and with a content-length that matches the body Envoy will forward.
  */
-export function upstreamChanges(decision: PolicyDecision, body: InspectedBody): UpstreamChanges {
+export function upstreamChanges(
+  decision: PolicyDecision,
+  body: InspectedBody,
+  redactionEdits: readonly TextEdit[],
+): UpstreamChanges {
   const route = decision.route;
   const set: HeaderEntry[] = [];
   const remove: string[] = [];
   if (route) set.push({ name: ROUTE_HEADER, value: route.provider });
   for (const [name, value] of Object.entries(decision.headers)) set.push({ name, value });
 
-  let newBody: Buffer | undefined;
-  if (body.json && body.llm && route && route.model !== body.llm.model) {
-    const rewritten = replaceTopLevelValue(body.json, "model", route.model);
-    if (rewritten !== undefined) newBody = Buffer.from(rewritten, "utf8");
+  const edits = [...redactionEdits];
+  const modelSpan = body.json?.topLevelSpans.get("model");
+  if (modelSpan && body.llm && route && route.model !== body.llm.model) {
+    edits.push({ start: modelSpan.start, end: modelSpan.end, replacement: JSON.stringify(route.model) });
   }
+  let newBody: Buffer | undefined;
+  if (body.json && edits.length > 0) newBody = Buffer.from(applyTextEdits(body.json.text, edits), "utf8");
   if (body.wasEncoded) {
     newBody ??= body.decoded;
     remove.push("content-encoding");

@@ -14,9 +14,13 @@ function contentText(content: MessageContent | undefined): string {
   return content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).join("");
 }
 
+/** A model sometimes writes personal data of its own; asking for "support contact" makes this one do so. */
+const SUPPORT_CONTACT = " Contact support at help@provider.example or +1 415-555-0100.";
+
 function chatAnswer(messages: ChatRequest["messages"]): string {
   const lastUser = [...messages].reverse().find((m) => m.role === "user") ?? messages[messages.length - 1];
-  return `Echo: ${contentText(lastUser?.content)}`;
+  const text = contentText(lastUser?.content);
+  return `Echo: ${text}${text.includes("support contact") ? SUPPORT_CONTACT : ""}`;
 }
 
 function chatPromptTokens(messages: ChatRequest["messages"]): number {

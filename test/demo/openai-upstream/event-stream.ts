@@ -4,14 +4,19 @@ import { newId } from "./response-stamps.ts";
 /** Server-sent events the way OpenAI streams them: one JSON object per `data:` line, then `[DONE]`. */
 
 const MAX_STREAM_CHUNKS = 32;
+const MIN_CHUNK_CHARS = 5;
 
-/** Splits an answer on word boundaries into at most MAX_STREAM_CHUNKS pieces. */
+/**
+ * Splits an answer into at most MAX_STREAM_CHUNKS pieces of a few characters, cutting inside words
+ * the way model tokens do (never inside a character), so clients and the gateway see entities and
+ * placeholders split across events.
+ */
 export function splitForStreaming(text: string): string[] {
-  const words = text.match(/\s*\S+\s*/g) ?? [text];
-  const perChunk = Math.ceil(words.length / MAX_STREAM_CHUNKS);
+  const chars = Array.from(text);
+  const size = Math.max(MIN_CHUNK_CHARS, Math.ceil(chars.length / MAX_STREAM_CHUNKS));
   const chunks: string[] = [];
-  for (let i = 0; i < words.length; i += perChunk) chunks.push(words.slice(i, i + perChunk).join(""));
-  return chunks;
+  for (let i = 0; i < chars.length; i += size) chunks.push(chars.slice(i, i + size).join(""));
+  return chunks.length > 0 ? chunks : [text];
 }
 
 /** Resolves once the chunk has been handed to the socket, so each event leaves as its own write. */

@@ -27,4 +27,10 @@ export const auditRecordSchema = z.object({
   total_tokens: z.number(),
   latency_ms: z.number(),
   tags: z.array(z.string()),
-}) satisfies z.ZodType<AuditRecord>;
+  // Added after the first release: rows spooled by an older gateway replay with empty values.
+  pii_types: z.array(z.string()).default([]),
+  pii_actions: z.array(z.string()).default([]),
+  pii_directions: z.array(z.string()).default([]),
+  pii_counts: z.array(z.number()).default([]),
+  prompt: z.string().default(""),
+}) satisfies z.ZodType<AuditRecord, unknown>;

@@ -9,7 +9,7 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { z } from "zod";
 import type { AuditRecord } from "../../pipeline/audit-record.ts";
 
-export type AuditColumnValue = string | number | string[];
+export type AuditColumnValue = string | number | string[] | number[];
 
 export interface AuditColumn {
   name: string;
@@ -70,6 +70,11 @@ export const auditColumns: readonly AuditColumn[] = [
   { name: "total_tokens", type: "UInt32", from: (r) => uint(r.total_tokens, UINT32_MAX) },
   { name: "latency_ms", type: "UInt64", from: (r) => uint(r.latency_ms, UINT64_SAFE_MAX) },
   { name: "tags", type: "Array(String)", from: (r) => r.tags },
+  { name: "pii_types", type: "Array(String)", from: (r) => r.pii_types },
+  { name: "pii_actions", type: "Array(String)", from: (r) => r.pii_actions },
+  { name: "pii_directions", type: "Array(String)", from: (r) => r.pii_directions },
+  { name: "pii_counts", type: "Array(UInt32)", from: (r) => r.pii_counts.map((n) => uint(n, UINT32_MAX)) },
+  { name: "prompt", type: "String", from: (r) => r.prompt },
 ];
 
 export type AuditRow = Record<string, AuditColumnValue>;

@@ -1,6 +1,7 @@
 import { loadPolicy } from "@open-policy-agent/opa-wasm";
 import { buildKeyDirectory } from "../../pipeline/key-directory.ts";
 import type { PolicySnapshot } from "../../pipeline/ports.ts";
+import { bundlePiiDetectors } from "./bundle-pii-detectors.ts";
 import type { PolicyBundle } from "./policy-bundle.ts";
 
 export const DECISION_ENTRYPOINT = "gateway/decision";
@@ -20,6 +21,7 @@ export async function loadOpaWasmPolicy(bundle: PolicyBundle): Promise<PolicySna
   return {
     revision: bundle.revision,
     keys: keys.value,
+    detectors: bundlePiiDetectors(gatewayData),
     evaluate: (input) => policy.evaluate(input, DECISION_ENTRYPOINT),
   };
 }

@@ -1,0 +1,135 @@
+import { type ExchangeAction, type HeaderList, headerValue } from "../protocol/http-exchange.ts";
+import type { Detector } from "./pii/detectors/types.ts";
+import type { PiiAction, PiiReplacements } from "./pii/pii-replacements.ts";
+import type { PiiCount } from "./pii/request-pii-decision.ts";
+import { redactAnswerBody } from "./pii/response-pii.ts";
+import type { TextReplacer } from "./pii/stream/redact-restore-text.ts";
+import { SseChatRedactor } from "./pii/stream/sse-chat-redactor.ts";
+import { StreamTextRedactor } from "./pii/stream/stream-text-redactor.ts";
+import type { ApiKind } from "./policy-input.ts";
+import { decodeBody } from "./request-body.ts";
+import { StreamUsageReader, type TokenUsage, usageFromJsonBody } from "./response-usage.ts";
+
+/** What the answer path needs from the request's decision. */
+export interface AnswerPolicy {
+  readonly api: ApiKind;
+  readonly detectors: readonly Detector[];
+  readonly replacements: PiiReplacements;
+  readonly restore: boolean;
+  /** False when every action is `allow` and nothing is restored: the answer passes untouched. */
+  readonly rewrite: boolean;
+}
+
+const CONTINUE: ExchangeAction = { kind: "continue" };
+const NOTHING_TO_RESTORE: ReadonlyMap<string, string> = new Map();
+
+/** Replacements for the model's own PII, and this request's placeholders back only with restore. */
+function answerReplacer(policy: AnswerPolicy): TextReplacer {
+  return {
+    replacementFor: (match, value) => policy.replacements.replacementFor(match, value),
+    restore: policy.restore ? policy.replacements.restore : NOTHING_TO_RESTORE,
+  };
+}
+
+/**
+ * The provider's answer on its way back: token usage is read, and (when the policy asks) PII the
+ * model wrote is replaced and this request's placeholders are restored, for buffered JSON and for
+ * `text/event-stream` alike.
+ */
+export class AnswerInspection {
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private overflow = false;
+  private encoding = "";
+  private streamUsage: StreamUsageReader | undefined;
+  private sse: SseChatRedactor | undefined;
+  private usage: TokenUsage | undefined;
+  private readonly matches = new Map<string, number>();
+
+  constructor(
+    private readonly policy: AnswerPolicy | undefined,
+    private readonly maxBodyBytes: number,
+  ) {}
+
+  onHeaders(headers: HeaderList): ExchangeAction {
+    this.encoding = (headerValue(headers, "content-encoding") ?? "").trim().toLowerCase();
+    const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
+    if (!contentType.startsWith("text/event-stream")) return CONTINUE;
+    // Streams must reach the caller chunk by chunk, so the processor sees them as they pass.
+    this.streamUsage = new StreamUsageReader();
+    const policy = this.policy;
+    if (policy?.rewrite && this.encoding === "") {
+      const replacer = answerReplacer(policy);
+      this.sse = new SseChatRedactor(() => new StreamTextRedactor(policy.detectors, replacer));
+    }
+    return { kind: "continue", responseBodyMode: "streamed" };
+  }
+
+  onBody(chunk: Buffer, endOfStream: boolean): ExchangeAction {
+    if (this.streamUsage) return this.onStreamChunk(chunk, endOfStream);
+    if (this.bytes + chunk.length > this.maxBodyBytes) this.overflow = true;
+    else {
+      this.chunks.push(chunk);
+      this.bytes += chunk.length;
+    }
+    return endOfStream ? this.onWholeBody() : CONTINUE;
+  }
+
+  tokenUsage(): TokenUsage | undefined {
+    return this.usage;
+  }
+
+  /** Entities found in the answer, with what was done to them. */
+  piiCounts(): PiiCount[] {
+    const sse = this.sse?.stats().matches ?? new Map<string, number>();
+    const all = new Map(this.matches);
+    for (const [type, count] of sse) all.set(type, (all.get(type) ?? 0) + count);
+    return [...all].map(([type, count]) => ({
+      type,
+      action: this.answerAction(type),
+      direction: "response" as const,
+      count,
+    }));
+  }
+
+  private answerAction(type: string): PiiAction {
+    const action = this.policy?.replacements.actionFor(type) ?? "allow";
+    return action === "block" ? "redact" : action;
+  }
+
+  private onStreamChunk(chunk: Buffer, endOfStream: boolean): ExchangeAction {
+    this.streamUsage?.push(chunk, endOfStream);
+    if (endOfStream) this.usage = this.streamUsage?.result();
+    if (!this.sse) return CONTINUE;
+    const out = endOfStream ? Buffer.concat([this.sse.push(chunk), this.sse.end()]) : this.sse.push(chunk);
+    return { kind: "continue", body: out };
+  }
+
+  private onWholeBody(): ExchangeAction {
+    const raw = Buffer.concat(this.chunks);
+    this.chunks = [];
+    if (this.overflow) return CONTINUE;
+    const decoded = decodeBody(raw, this.encoding, this.maxBodyBytes);
+    if (!decoded.ok) return CONTINUE;
+    this.usage = usageFromJsonBody(decoded.value);
+    const policy = this.policy;
+    if (!policy?.rewrite) return CONTINUE;
+    const result = redactAnswerBody(
+      policy.api,
+      decoded.value.toString("utf8"),
+      policy.detectors,
+      answerReplacer(policy),
+    );
+    for (const [type, count] of result.matches) this.matches.set(type, (this.matches.get(type) ?? 0) + count);
+    if (result.text === undefined) return CONTINUE;
+    const body = Buffer.from(result.text, "utf8");
+    return {
+      kind: "continue",
+      body,
+      headers: {
+        remove: this.encoding === "" ? [] : ["content-encoding"],
+        set: [{ name: "content-length", value: String(body.length) }],
+      },
+    };
+  }
+}

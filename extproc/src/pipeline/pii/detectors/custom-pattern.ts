@@ -1,0 +1,94 @@
+import { setFlagsFromString } from "node:v8";
+import type { Detector, TextMatch } from "./types.ts";
+
+/**
+ * Custom patterns from the policy data, compiled with V8's linear-time regexp engine (flag "l"),
+ * so a pattern a security team writes can never backtrack catastrophically on a prompt. V8 refuses
+ * at compile time anything that engine cannot run in linear time (backreferences, lookaround), and
+ * in Node 20 it also refuses the i and u flags: those patterns are reported as errors, never
+ * compiled another way. Write "[Ee][Mm][Pp]" for case-insensitivity.
+ *
+ * Bounds: a match is at most `max_length` characters (default 256, at most 4096); a longer match
+ * is cut to its first max_length characters, so what a stream scanner holds back stays bounded and
+ * the start of the value is still covered. Patterns that can match the empty string are refused.
+ */
+
+// Enabling the engine at run time is supported by V8 for this flag; it only adds the "l" flag.
+setFlagsFromString("--enable-experimental-regexp-engine");
+
+export interface CustomPatternRule {
+  type: string;
+  pattern: string;
+  flags?: string;
+  /** Longest match reported; longer matches are cut to this length. Default 256. */
+  max_length?: number;
+}
+
+export const DEFAULT_MAX_LENGTH = 256;
+const LIMIT_MAX_LENGTH = 4096;
+const MAX_PATTERN_SOURCE = 2000;
+const ALLOWED_FLAGS = /^[imsu]*$/;
+// Strings on which a pattern that can match empty is caught before it is used.
+const EMPTY_PROBES = ["", " ", "a", "0", "a b", "\n"];
+
+export type Compiled = { detector: Detector; error?: undefined } | { detector?: undefined; error: string };
+
+export function compileLinearRegExp(source: string, flags: string): RegExp | string {
+  try {
+    return new RegExp(source, `${flags}gl`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.includes("linear time")
+      ? `cannot be executed in linear time (backreferences, lookaround and, on Node 20, the i and u flags are not supported): ${message}`
+      : message;
+  }
+}
+
+function matchesEmpty(pattern: RegExp): boolean {
+  for (const probe of EMPTY_PROBES) {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(probe); m !== null; m = pattern.exec(probe)) {
+      if (m[0].length === 0) return true;
+    }
+  }
+  return false;
+}
+
+export function compileCustomPattern(rule: CustomPatternRule): Compiled {
+  const where = `pattern for ${rule.type}`;
+  const flags = rule.flags ?? "";
+  if (!ALLOWED_FLAGS.test(flags) || new Set(flags).size !== flags.length) {
+    return { error: `${where}: flags "${flags}" not allowed (only i, m, s, u, each once)` };
+  }
+  if (rule.pattern.length === 0 || rule.pattern.length > MAX_PATTERN_SOURCE) {
+    return { error: `${where}: pattern must be 1 to ${MAX_PATTERN_SOURCE} characters` };
+  }
+  const maxLength = rule.max_length ?? DEFAULT_MAX_LENGTH;
+  if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > LIMIT_MAX_LENGTH) {
+    return { error: `${where}: max_length must be an integer from 1 to ${LIMIT_MAX_LENGTH}` };
+  }
+  const compiled = compileLinearRegExp(rule.pattern, flags);
+  if (typeof compiled === "string") return { error: `${where}: ${compiled}` };
+  if (matchesEmpty(compiled)) return { error: `${where}: the pattern can match the empty string` };
+  const type = rule.type;
+  return {
+    detector: {
+      type,
+      maxMatchLength: maxLength,
+      detect(text: string): TextMatch[] {
+        const found: TextMatch[] = [];
+        compiled.lastIndex = 0;
+        for (let m = compiled.exec(text); m !== null; m = compiled.exec(text)) {
+          const length = m[0].length;
+          // Empty matches slip past the probes only at positions the probes did not cover; skip them.
+          if (length === 0) {
+            compiled.lastIndex = m.index + 1;
+            continue;
+          }
+          found.push({ type, start: m.index, end: m.index + Math.min(length, maxLength) });
+        }
+        return found;
+      },
+    },
+  };
+}

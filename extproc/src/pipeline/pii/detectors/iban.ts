@@ -1,0 +1,168 @@
+import { isAsciiAlnum, isDigit, isUpper } from "./char-classes.ts";
+import type { Detector, TextMatch } from "./types.ts";
+
+/**
+ * IBAN: country code, two check digits and the BBAN, compact ("DE89370400440532013000") or in the
+ * printed groups of four ("DE89 3704 0044 0532 0130 00"), with exactly the registry length for the
+ * country and ISO 7064 mod-97 == 1. Uppercase only, as IBANs are printed; the checksum is computed
+ * while the characters are read, so nothing is copied.
+ */
+export const IBAN = "IBAN";
+
+/** IBAN lengths per country, SWIFT IBAN registry (release 2024/2025). */
+const LENGTHS: Readonly<Record<string, number>> = {
+  AD: 24,
+  AE: 23,
+  AL: 28,
+  AT: 20,
+  AZ: 28,
+  BA: 20,
+  BE: 16,
+  BG: 22,
+  BH: 22,
+  BI: 27,
+  BR: 29,
+  BY: 28,
+  CH: 21,
+  CR: 22,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DJ: 27,
+  DK: 18,
+  DO: 28,
+  EE: 20,
+  EG: 29,
+  ES: 24,
+  FI: 18,
+  FK: 18,
+  FO: 18,
+  FR: 27,
+  GB: 22,
+  GE: 22,
+  GI: 23,
+  GL: 18,
+  GR: 27,
+  GT: 28,
+  HN: 28,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IL: 23,
+  IQ: 23,
+  IS: 26,
+  IT: 27,
+  JO: 30,
+  KW: 30,
+  KZ: 20,
+  LB: 28,
+  LC: 32,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  LY: 25,
+  MC: 27,
+  MD: 24,
+  ME: 22,
+  MK: 19,
+  MN: 20,
+  MR: 27,
+  MT: 31,
+  MU: 30,
+  NI: 28,
+  NL: 18,
+  NO: 15,
+  OM: 23,
+  PK: 24,
+  PL: 28,
+  PS: 29,
+  PT: 25,
+  QA: 29,
+  RO: 24,
+  RS: 22,
+  RU: 33,
+  SA: 24,
+  SC: 31,
+  SD: 18,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  SO: 23,
+  ST: 25,
+  SV: 28,
+  TL: 23,
+  TN: 24,
+  TR: 26,
+  UA: 29,
+  VA: 22,
+  VG: 24,
+  XK: 20,
+  YE: 30,
+};
+const MAX_IBAN = 34;
+// 34 characters and a space every four.
+const MAX_LENGTH = MAX_IBAN + 8;
+const SPACE = 32;
+const CANDIDATE = /[A-Z]{2}[0-9]{2}/g;
+
+function isIbanChar(c: number): boolean {
+  return isDigit(c) || isUpper(c);
+}
+
+/** Adds one character to a running mod-97 remainder (letters count as two digits, A = 10). */
+function mod97Step(remainder: number, c: number): number {
+  if (isDigit(c)) return (remainder * 10 + (c - 48)) % 97;
+  return (remainder * 100 + (c - 55)) % 97;
+}
+
+/** Offset one past the IBAN starting at `start`, or -1. */
+function ibanEnd(text: string, start: number, length: number): number {
+  // The BBAN is read first, then the country code and check digits, as ISO 13616 prescribes.
+  let remainder = 0;
+  let read = 4;
+  let i = start + 4;
+  const spaced = text.charCodeAt(i) === SPACE;
+  while (read < length) {
+    if (spaced && (read - 4) % 4 === 0) {
+      if (text.charCodeAt(i) !== SPACE) return -1;
+      i++;
+    }
+    const c = text.charCodeAt(i);
+    if (!isIbanChar(c)) return -1;
+    remainder = mod97Step(remainder, c);
+    read++;
+    i++;
+  }
+  if (isAsciiAlnum(text.charCodeAt(i))) return -1;
+  // In the printed form the last group is followed by a space and another group only in a longer number.
+  if (spaced && text.charCodeAt(i) === SPACE && (read - 4) % 4 !== 0 && isIbanChar(text.charCodeAt(i + 1))) {
+    return -1;
+  }
+  for (let k = 0; k < 4; k++) remainder = mod97Step(remainder, text.charCodeAt(start + k));
+  return remainder === 1 ? i : -1;
+}
+
+function detect(text: string): TextMatch[] {
+  const found: TextMatch[] = [];
+  CANDIDATE.lastIndex = 0;
+  for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
+    const start = m.index;
+    if (isAsciiAlnum(text.charCodeAt(start - 1))) continue;
+    const length = LENGTHS[m[0].slice(0, 2)];
+    if (length === undefined) continue;
+    const check = (text.charCodeAt(start + 2) - 48) * 10 + text.charCodeAt(start + 3) - 48;
+    if (check < 2 || check > 98) continue;
+    const end = ibanEnd(text, start, length);
+    if (end >= 0) {
+      found.push({ type: IBAN, start, end });
+      CANDIDATE.lastIndex = end;
+    }
+  }
+  return found;
+}
+
+export function ibanDetector(): Detector {
+  return { type: IBAN, maxMatchLength: Math.max(MAX_LENGTH, MAX_IBAN), detect };
+}

@@ -1,0 +1,122 @@
+import { isIPv4, isIPv6 } from "node:net";
+import {
+  isAsciiAlnum,
+  isDigit,
+  isHexDigit,
+  isLeftBoundary,
+  isRightBoundary,
+  isWordChar,
+} from "./char-classes.ts";
+import { DOT, groupLength, type NumericRun, scanNumericRuns } from "./numeric-runs.ts";
+import type { Detector, TextMatch } from "./types.ts";
+
+/**
+ * IP_ADDRESS: IPv4 (dotted quad, octets 0–255, no leading zeros) and IPv6 (full, compressed,
+ * with an IPv4 tail), each confirmed by node:net. Loopback, private and documentation ranges count
+ * too: an internal address still identifies infrastructure or a person's machine, and the policy
+ * can allow the type if a team does not care.
+ *
+ * A dotted quad inside a longer dotted run (version 1.2.3.4.5, "v1.2.3.4", OIDs) is not an address.
+ * An IPv6 candidate needs at least two hextet groups besides "::", so "::" and "::1" alone (C++
+ * scopes, code) do not count, and one of them has to contain a digit, so "dead::beef" does not.
+ */
+export const IP_ADDRESS = "IP_ADDRESS";
+const MAX_LENGTH = 45; // the longest IPv6 text form, with an IPv4 tail
+const COLON = 58;
+
+function ipv4Octets(text: string, run: NumericRun, k: number): boolean {
+  for (let g = k; g < k + 4; g++) {
+    const length = groupLength(run, g);
+    if (length > 3 || run.paren[g] === 1) return false;
+    const start = run.groupStart[g] as number;
+    if (length > 1 && text.charCodeAt(start) === 48) return false;
+  }
+  return true;
+}
+
+function detectIpv4(text: string, found: TextMatch[]): void {
+  scanNumericRuns(text, (run) => {
+    let k = run.plus ? 1 : 0;
+    while (k < run.count) {
+      // Find the dot-joined chain starting at k.
+      let to = k;
+      while (to + 1 < run.count && run.sep[to + 1] === DOT && run.paren[to + 1] === 0) to++;
+      const start = run.groupStart[k] as number;
+      const end = run.groupEnd[to] as number;
+      const before = k === 0 ? run.paren[0] === 0 && isLeftBoundary(text, start - 1) : run.sep[k] !== DOT;
+      const after = to + 1 === run.count ? isRightBoundary(text, end) : true;
+      if (to - k === 3 && before && after && ipv4Octets(text, run, k) && isIPv4(text.slice(start, end))) {
+        found.push({ type: IP_ADDRESS, start, end });
+      }
+      k = to + 1;
+    }
+  });
+}
+
+function isV6Char(c: number): boolean {
+  return isHexDigit(c) || c === COLON || c === DOT;
+}
+
+/** Cheap shape check before node:net: enough groups, a digit, no ':::' and a sane length. */
+function plausibleV6(text: string, start: number, end: number): boolean {
+  if (end - start > MAX_LENGTH || end - start < 3) return false;
+  let groups = 0;
+  let inGroup = false;
+  let digit = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COLON) {
+      inGroup = false;
+    } else {
+      if (!inGroup) groups++;
+      inGroup = true;
+      if (isDigit(c)) digit = true;
+    }
+  }
+  return groups >= 2 && digit;
+}
+
+function detectIpv6(text: string, found: TextMatch[]): void {
+  let from = 0;
+  for (;;) {
+    const colon = text.indexOf(":", from);
+    if (colon < 0) return;
+    let start = colon;
+    while (start > from && isV6Char(text.charCodeAt(start - 1))) start--;
+    let end = colon + 1;
+    while (isV6Char(text.charCodeAt(end))) end++;
+    from = end;
+    // A run may end a sentence ("... at fe80::1.") or a label ("addr fe80::1: up").
+    while (end > start && text.charCodeAt(end - 1) === DOT) end--;
+    if (end - start > 2 && text.charCodeAt(end - 1) === COLON && text.charCodeAt(end - 2) !== COLON) end--;
+    const left = text.charCodeAt(start - 1);
+    if (isWordChar(left) || (left === DOT && isAsciiAlnum(text.charCodeAt(start - 2)))) continue;
+    if (!isRightBoundary(text, end) && text.charCodeAt(end) !== DOT) continue;
+    if (plausibleV6(text, start, end) && isIPv6(text.slice(start, end))) {
+      found.push({ type: IP_ADDRESS, start, end });
+    }
+  }
+}
+
+function detect(text: string): TextMatch[] {
+  const found: TextMatch[] = [];
+  detectIpv4(text, found);
+  const v4Count = found.length;
+  detectIpv6(text, found);
+  if (v4Count === 0 || v4Count === found.length) return found;
+  // "::ffff:192.0.2.1" is found by both scans: keep the IPv6 one, which contains the other.
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: TextMatch[] = [];
+  let lastEnd = -1;
+  for (const match of found) {
+    if (match.start >= lastEnd) {
+      merged.push(match);
+      lastEnd = match.end;
+    }
+  }
+  return merged;
+}
+
+export function ipAddressDetector(): Detector {
+  return { type: IP_ADDRESS, maxMatchLength: MAX_LENGTH, detect };
+}

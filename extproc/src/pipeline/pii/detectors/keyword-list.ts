@@ -1,0 +1,174 @@
+import { isWordChar } from "./char-classes.ts";
+import type { Detector, TextMatch } from "./types.ts";
+
+/**
+ * Keyword lists from the policy data ("project code names"), matched as whole words with an
+ * Aho–Corasick automaton: one pass over the text whatever the number of words, where a regex
+ * alternation of thousands of words would cost time proportional to the list at every character
+ * (the linear regexp engine simulates every branch at once).
+ *
+ * Case-insensitive by default, by folding each UTF-16 code unit on both sides (ASCII directly,
+ * other code units through toLowerCase when that keeps a single code unit), so offsets in the text
+ * never shift. Overlapping hits are resolved leftmost-longest.
+ */
+export interface KeywordRule {
+  type: string;
+  words: string[];
+  case_sensitive?: boolean;
+}
+
+const MAX_WORD = 256;
+const MAX_WORDS = 100_000;
+
+const foldCache = new Map<number, number>();
+
+function fold(c: number): number {
+  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
+  let folded = foldCache.get(c);
+  if (folded === undefined) {
+    const lower = String.fromCharCode(c).toLowerCase();
+    folded = lower.length === 1 ? lower.charCodeAt(0) : c;
+    foldCache.set(c, folded);
+  }
+  return folded;
+}
+
+class Automaton {
+  /** Transitions of the trie, keyed by state * 65536 + code unit. */
+  private readonly next = new Map<number, number>();
+  /** Root transitions as a table: most text characters start no keyword, and this is the hot path. */
+  private readonly rootNext = new Int32Array(65536);
+  private readonly fail: number[] = [0];
+  /** Length of the longest keyword ending at each state, 0 if none. */
+  private readonly output: number[] = [0];
+  /** Next state on the fail chain that ends a keyword (dictionary link), -1 if none. */
+  private readonly outputLink: number[] = [-1];
+
+  constructor(
+    words: readonly string[],
+    private readonly caseSensitive: boolean,
+  ) {
+    for (const word of words) this.add(word);
+    this.link();
+  }
+
+  private code(c: number): number {
+    return this.caseSensitive ? c : fold(c);
+  }
+
+  private add(word: string): void {
+    let state = 0;
+    for (let i = 0; i < word.length; i++) {
+      const key = state * 65536 + this.code(word.charCodeAt(i));
+      let to = this.next.get(key);
+      if (to === undefined) {
+        to = this.fail.length;
+        this.fail.push(0);
+        this.output.push(0);
+        this.outputLink.push(-1);
+        this.next.set(key, to);
+      }
+      state = to;
+    }
+    this.output[state] = Math.max(this.output[state] as number, word.length);
+  }
+
+  /** Breadth-first failure links, the textbook construction. */
+  private link(): void {
+    const children = new Map<number, [number, number][]>();
+    for (const [key, to] of this.next) {
+      const from = Math.floor(key / 65536);
+      const c = key % 65536;
+      const list = children.get(from);
+      if (list === undefined) children.set(from, [[c, to]]);
+      else list.push([c, to]);
+      if (from === 0) this.rootNext[c] = to;
+    }
+    const queue: number[] = [];
+    for (const [, to] of children.get(0) ?? []) queue.push(to);
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head] as number;
+      for (const [c, to] of children.get(state) ?? []) {
+        let f = this.fail[state] as number;
+        let target = this.step(f, c);
+        while (target === undefined && f !== 0) {
+          f = this.fail[f] as number;
+          target = this.step(f, c);
+        }
+        const failTo = target ?? 0;
+        this.fail[to] = failTo;
+        this.outputLink[to] =
+          (this.output[failTo] as number) > 0 ? failTo : (this.outputLink[failTo] as number);
+        queue.push(to);
+      }
+    }
+  }
+
+  private step(state: number, c: number): number | undefined {
+    if (state === 0) {
+      const to = this.rootNext[c] as number;
+      return to === 0 ? undefined : to;
+    }
+    return this.next.get(state * 65536 + c);
+  }
+
+  /** Calls `hit(start, end)` for every keyword occurrence, ordered by end. */
+  scan(text: string, hit: (start: number, end: number) => void): void {
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = this.code(text.charCodeAt(i));
+      let to = this.step(state, c);
+      while (to === undefined && state !== 0) {
+        state = this.fail[state] as number;
+        to = this.step(state, c);
+      }
+      state = to ?? 0;
+      if (state === 0) continue;
+      for (let s = (this.output[state] as number) > 0 ? state : (this.outputLink[state] as number); s > 0; ) {
+        hit(i + 1 - (this.output[s] as number), i + 1);
+        s = this.outputLink[s] as number;
+      }
+    }
+  }
+}
+
+export type CompiledKeywords =
+  | { detector: Detector; error?: undefined }
+  | { detector?: undefined; error: string };
+
+export function compileKeywordList(rule: KeywordRule): CompiledKeywords {
+  const where = `keywords for ${rule.type}`;
+  if (rule.words.length === 0 || rule.words.length > MAX_WORDS) {
+    return { error: `${where}: between 1 and ${MAX_WORDS} words required` };
+  }
+  for (const word of rule.words) {
+    if (word.trim().length === 0 || word.length > MAX_WORD) {
+      return { error: `${where}: every word must be 1 to ${MAX_WORD} characters and not blank` };
+    }
+  }
+  const automaton = new Automaton(rule.words, rule.case_sensitive === true);
+  const longest = rule.words.reduce((max, word) => Math.max(max, word.length), 0);
+  const type = rule.type;
+  return {
+    detector: {
+      type,
+      maxMatchLength: longest,
+      detect(text: string): TextMatch[] {
+        const found: TextMatch[] = [];
+        // Hits arrive ordered by end; a longer hit that starts earlier replaces the pending ones it overlaps.
+        automaton.scan(text, (start, end) => {
+          if (isWordChar(text.charCodeAt(start - 1)) || isWordChar(text.charCodeAt(end))) return;
+          while (found.length > 0) {
+            const last = found[found.length - 1] as TextMatch;
+            if (last.end <= start) break;
+            // Overlap: keep the leftmost, and the longer when both start at the same place.
+            if (last.start < start || (last.start === start && last.end >= end)) return;
+            found.pop();
+          }
+          found.push({ type, start, end });
+        });
+        return found;
+      },
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { Detector, TextMatch } from "./types.ts";
+
+/**
+ * PRIVATE_KEY: a PEM block from "-----BEGIN [RSA |EC |OPENSSH |DSA |ENCRYPTED ]PRIVATE KEY-----"
+ * to the matching END line, at most 16 KiB in all (an RSA-16384 key is under 13 KiB). A BEGIN with
+ * no END within that bound is not reported: a truncated key in a stream is caught once its END
+ * arrives, because the stream scanner holds back maxMatchLength characters.
+ *
+ * Linear even for "-----BEGIN PRIVATE KEY-----" repeated without END: the next END line of each
+ * label is searched for once and remembered while the scan moves forward.
+ */
+export const PRIVATE_KEY = "PRIVATE_KEY";
+const MAX_LENGTH = 16 * 1024;
+const BEGIN = "-----BEGIN ";
+const LABELS = ["", "RSA ", "EC ", "OPENSSH ", "DSA ", "ENCRYPTED "] as const;
+
+function labelAt(text: string, at: number): number {
+  const from = at + BEGIN.length;
+  for (let k = 0; k < LABELS.length; k++) {
+    const label = LABELS[k] as string;
+    if (text.startsWith(label, from) && text.startsWith("PRIVATE KEY-----", from + label.length)) return k;
+  }
+  return -1;
+}
+
+function detect(text: string): TextMatch[] {
+  const found: TextMatch[] = [];
+  // Next END line per label at or after the scan position; -2 not searched yet, -1 none left.
+  const nextEnd = LABELS.map(() => -2);
+  let at = text.indexOf(BEGIN);
+  while (at >= 0) {
+    const k = labelAt(text, at);
+    let next = at + BEGIN.length;
+    if (k >= 0) {
+      const label = LABELS[k] as string;
+      const end = `-----END ${label}PRIVATE KEY-----`;
+      const bodyStart = at + BEGIN.length + label.length + 16;
+      let endAt = nextEnd[k] as number;
+      if (endAt === -2 || (endAt >= 0 && endAt < bodyStart)) {
+        endAt = text.indexOf(end, bodyStart);
+        nextEnd[k] = endAt;
+      }
+      if (endAt >= 0 && endAt + end.length - at <= MAX_LENGTH) {
+        found.push({ type: PRIVATE_KEY, start: at, end: endAt + end.length });
+        next = endAt + end.length;
+      }
+    }
+    at = text.indexOf(BEGIN, next);
+  }
+  return found;
+}
+
+export function privateKeyDetector(): Detector {
+  return { type: PRIVATE_KEY, maxMatchLength: MAX_LENGTH, detect };
+}

@@ -1,0 +1,127 @@
+import type { JsonPath } from "../json-string-values.ts";
+import { visitStringValues } from "../json-string-values.ts";
+import type { ApiKind } from "../policy-input.ts";
+
+/** Where a piece of text sits in a request, as the policy and the audit see it (never the text). */
+export interface TextLocation {
+  readonly message_index: number | null;
+  readonly role: string | null;
+  /** Path inside the message (or the body), e.g. `content`, `content[1].text`, `tool_calls[0].function.arguments`. */
+  readonly field: string;
+}
+
+/** A JSON string token in a body that a model will read. */
+export interface ModelTextField {
+  readonly location: TextLocation;
+  /** Token span (quotes included) in the body text. */
+  readonly start: number;
+  readonly end: number;
+  /** The decoded string. */
+  readonly text: string;
+  /** The string is itself JSON (tool-call arguments): scan its string values, keep it valid JSON. */
+  readonly jsonEncoded: boolean;
+}
+
+export interface ModelTextScan {
+  readonly fields: readonly ModelTextField[];
+  /** Content parts that are not text (images, audio, files): passed untouched and counted. */
+  readonly nonTextParts: number;
+}
+
+/**
+ * Inside a chat message every string reaches the model except these: structure, ids, and binary
+ * payloads (data URLs, base64 audio and files), which are not text a detector can read.
+ */
+const MESSAGE_KEYS_NOT_TEXT = new Set([
+  "role",
+  "type",
+  "id",
+  "tool_call_id",
+  "detail",
+  "format",
+  "url",
+  "data",
+  "file_data",
+  "file_id",
+]);
+const TEXT_PART_TYPES = new Set(["text", "input_text", "refusal"]);
+
+export function modelTextFields(api: ApiKind, bodyText: string, body: unknown): ModelTextScan {
+  const fields: ModelTextField[] = [];
+  const select = selectorFor(api, body);
+  if (!select) return { fields, nonTextParts: 0 };
+  visitStringValues(bodyText, (path, start, end) => {
+    const location = select(path);
+    if (!location) return;
+    fields.push({
+      location,
+      start,
+      end,
+      text: JSON.parse(bodyText.slice(start, end)) as string,
+      jsonEncoded: path.at(-1) === "arguments",
+    });
+  });
+  return { fields, nonTextParts: api === "openai.chat_completions" ? countNonTextParts(body) : 0 };
+}
+
+type Selector = (path: JsonPath) => TextLocation | undefined;
+
+function selectorFor(api: ApiKind, body: unknown): Selector | undefined {
+  switch (api) {
+    case "openai.chat_completions":
+      return (path) => chatMessageText(path, body);
+    case "openai.completions":
+      return (path) => topLevelText(path, "prompt");
+    case "openai.embeddings":
+      return (path) => topLevelText(path, "input");
+    default:
+      return undefined;
+  }
+}
+
+function topLevelText(path: JsonPath, key: string): TextLocation | undefined {
+  if (path[0] !== key || path.length > 2) return undefined;
+  return { message_index: null, role: null, field: formatPath(path) };
+}
+
+function chatMessageText(path: JsonPath, body: unknown): TextLocation | undefined {
+  if (path[0] !== "messages" || typeof path[1] !== "number" || path.length < 3) return undefined;
+  const key = path.at(-1);
+  if (typeof key === "string" && MESSAGE_KEYS_NOT_TEXT.has(key)) return undefined;
+  const message = messageAt(body, path[1]);
+  const role = typeof message?.role === "string" ? message.role : null;
+  return { message_index: path[1], role, field: formatPath(path.slice(2)) };
+}
+
+function messageAt(body: unknown, index: number): Record<string, unknown> | undefined {
+  if (typeof body !== "object" || body === null || !("messages" in body)) return undefined;
+  const messages = body.messages;
+  if (!Array.isArray(messages)) return undefined;
+  const message: unknown = messages[index];
+  return typeof message === "object" && message !== null ? (message as Record<string, unknown>) : undefined;
+}
+
+function countNonTextParts(body: unknown): number {
+  if (typeof body !== "object" || body === null || !("messages" in body) || !Array.isArray(body.messages)) {
+    return 0;
+  }
+  let count = 0;
+  for (const message of body.messages as unknown[]) {
+    const content =
+      typeof message === "object" && message !== null ? (message as { content?: unknown }).content : null;
+    if (!Array.isArray(content)) continue;
+    for (const part of content as unknown[]) {
+      const type = typeof part === "object" && part !== null ? (part as { type?: unknown }).type : undefined;
+      if (typeof type !== "string" || !TEXT_PART_TYPES.has(type)) count += 1;
+    }
+  }
+  return count;
+}
+
+function formatPath(path: JsonPath): string {
+  let out = "";
+  for (const segment of path) {
+    out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
+  }
+  return out;
+}

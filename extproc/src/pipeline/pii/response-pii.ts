@@ -1,0 +1,65 @@
+import {
+  applyTextEdits,
+  isJsonText,
+  type JsonPath,
+  type TextEdit,
+  visitStringValues,
+} from "../json-string-values.ts";
+import type { ApiKind } from "../policy-input.ts";
+import type { Detector } from "./detectors/types.ts";
+import { redactRestoreText, type TextReplacer } from "./stream/redact-restore-text.ts";
+
+/** Where a model writes text in an OpenAI-compatible (non-streamed) answer. */
+function isAnswerText(api: ApiKind, path: JsonPath): boolean {
+  if (path[0] !== "choices" || typeof path[1] !== "number") return false;
+  if (api === "openai.completions") return path.length === 3 && path[2] === "text";
+  if (api !== "openai.chat_completions" || path[2] !== "message") return false;
+  const key = path[3];
+  if (path.length === 4) return key === "content" || key === "refusal";
+  return key === "tool_calls" && path.at(-1) === "arguments";
+}
+
+export interface AnswerPiiResult {
+  /** The rewritten body text, or undefined when nothing changed. */
+  readonly text: string | undefined;
+  readonly matches: ReadonlyMap<string, number>;
+}
+
+/**
+ * Scans the model's answer, replaces entities it wrote itself as the policy's actions say, and
+ * restores this request's placeholders when the replacer carries them.
+ */
+export function redactAnswerBody(
+  api: ApiKind,
+  bodyText: string,
+  detectors: readonly Detector[],
+  replacer: TextReplacer,
+): AnswerPiiResult {
+  const edits: TextEdit[] = [];
+  const counts = { matches: new Map<string, number>(), restored: 0 };
+  if (!isJsonText(bodyText)) return { text: undefined, matches: counts.matches };
+  visitStringValues(bodyText, (path, start, end) => {
+    if (!isAnswerText(api, path)) return;
+    const original = JSON.parse(bodyText.slice(start, end)) as string;
+    const rewrite = (plain: string): string => redactRestoreText(plain, detectors, replacer, counts);
+    const text = path.at(-1) === "arguments" ? rewriteJsonStrings(original, rewrite) : rewrite(original);
+    if (text !== original) edits.push({ start, end, replacement: JSON.stringify(text) });
+  });
+  return { text: edits.length > 0 ? applyTextEdits(bodyText, edits) : undefined, matches: counts.matches };
+}
+
+/**
+ * Tool-call arguments are JSON inside a string: each of their string values is rewritten on its
+ * own and re-escaped, so a restored value with quotes still leaves valid JSON. Arguments that are
+ * not JSON are rewritten as plain text.
+ */
+export function rewriteJsonStrings(text: string, rewrite: (plain: string) => string): string {
+  if (!isJsonText(text)) return rewrite(text);
+  const edits: TextEdit[] = [];
+  visitStringValues(text, (_path, start, end) => {
+    const value = JSON.parse(text.slice(start, end)) as string;
+    const next = rewrite(value);
+    if (next !== value) edits.push({ start, end, replacement: JSON.stringify(next) });
+  });
+  return applyTextEdits(text, edits);
+}

@@ -1,0 +1,232 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import OpenAI from "openai";
+import { DEMO_KEYS, type GatewayUnderTest, startGatewayUnderTest } from "../support/gateway-under-test.ts";
+import { rebundle } from "../support/rebundle.ts";
+
+/**
+ * PII through the whole path with the shipped policy (the demo provider is external): the
+ * provider receives placeholders, the caller receives its own values back, the model's own PII is
+ * redacted, secrets are refused, and the audit row counts types without ever holding a value.
+ */
+let gw: GatewayUnderTest;
+let alice: OpenAI;
+before(async () => {
+  gw = await startGatewayUnderTest();
+  alice = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+});
+after(async () => {
+  await gw.close();
+});
+
+const EMAIL = "jane.doe@example.com";
+const CARD = "4111 1111 1111 1111";
+const SECOND_EMAIL = "john.smith@example.org";
+
+interface PiiRow {
+  pii_types: string[];
+  pii_actions: string[];
+  pii_directions: string[];
+  pii_counts: number[];
+  prompt: string;
+  reason_codes: string[];
+  status: number;
+}
+
+function lastUpstreamBody(): string {
+  return gw.upstream.requests.at(-1)?.body.toString("utf8") ?? "";
+}
+
+function rowText(row: object): string {
+  return JSON.stringify(row);
+}
+
+describe("PII in requests", () => {
+  it("sends placeholders to the provider and restores the values in the answer", async () => {
+    const { data, response } = await alice.chat.completions
+      .create({
+        model: "gpt-4o-mini",
+        messages: [
+          { role: "user", content: `Mail ${EMAIL} about card ${CARD}, cc ${SECOND_EMAIL} and ${EMAIL}.` },
+        ],
+      })
+      .withResponse();
+    const sent = lastUpstreamBody();
+    assert.ok(!sent.includes(EMAIL) && !sent.includes(CARD) && !sent.includes(SECOND_EMAIL), sent);
+    assert.match(sent, /Mail \[EMAIL_1\] about card \[CREDIT_CARD_1\], cc \[EMAIL_2\] and \[EMAIL_1\]\./);
+    assert.equal(
+      data.choices[0]?.message.content,
+      `Echo: Mail ${EMAIL} about card ${CARD}, cc ${SECOND_EMAIL} and ${EMAIL}.`,
+    );
+
+    const row = await gw.auditRow<PiiRow>(response.headers.get("x-request-id") ?? "");
+    assert.deepEqual(
+      row.pii_types
+        .map((type, i) => `${row.pii_directions[i]}:${type}:${row.pii_actions[i]}:${row.pii_counts[i]}`)
+        .sort(),
+      ["request:CREDIT_CARD:redact:1", "request:EMAIL:redact:3"],
+    );
+    assert.match(row.prompt, /\[EMAIL_1\]/, "the stored prompt is the redacted one");
+    for (const value of [EMAIL, CARD, SECOND_EMAIL])
+      assert.ok(!rowText(row).includes(value), "no raw value in the row");
+  });
+
+  it("restores values in a streamed answer even when placeholders are split across chunks", async () => {
+    const stream = await alice.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: `Please write to ${EMAIL} today` }],
+      stream: true,
+    });
+    let text = "";
+    let chunks = 0;
+    for await (const chunk of stream) {
+      chunks += 1;
+      text += chunk.choices[0]?.delta.content ?? "";
+    }
+    assert.ok(chunks > 3);
+    assert.equal(text, `Echo: Please write to ${EMAIL} today`);
+    assert.ok(lastUpstreamBody().includes("[EMAIL_1]"));
+  });
+
+  it("redacts PII the model writes on its own, streamed or not", async () => {
+    const plain = await alice.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "What is the support contact?" }],
+    });
+    const content = plain.choices[0]?.message.content ?? "";
+    assert.ok(!content.includes("help@provider.example"), content);
+    assert.match(content, /\[EMAIL_1\]/);
+    assert.match(content, /\[PHONE_1\]/);
+
+    const stream = await alice.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "What is the support contact?" }],
+      stream: true,
+    });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    assert.equal(text, content);
+  });
+
+  it("refuses a request carrying a secret, naming the type but never the value", async () => {
+    const secret = "AKIAIOSFODNN7EXAMPLE";
+    const before = gw.upstream.requests.length;
+    const error = await alice.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `my key is ${secret}` }] })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof OpenAI.PermissionDeniedError, String(error));
+    assert.equal(error.code, "pii_blocked");
+    assert.match(error.message, /AWS_ACCESS_KEY/);
+    assert.ok(!error.message.includes(secret));
+    assert.equal(gw.upstream.requests.length, before);
+    const row = await gw.auditRow<PiiRow>(error.requestID ?? "");
+    assert.deepEqual(row.reason_codes, ["pii_blocked"]);
+    assert.deepEqual([row.pii_types, row.pii_actions], [["AWS_ACCESS_KEY"], ["block"]]);
+    assert.ok(!rowText(row).includes(secret));
+  });
+
+  it("gives an employee id the same keyed pseudonym in every request", async () => {
+    const pseudonyms: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      await alice.chat.completions.create({
+        model: "gpt-4o-mini",
+        messages: [{ role: "user", content: `Who is EMP-123456?` }],
+      });
+      const match = /\[EMPLOYEE_ID#[0-9a-f]{12}\]/.exec(lastUpstreamBody());
+      assert.ok(match, lastUpstreamBody());
+      pseudonyms.push(match[0]);
+    }
+    assert.equal(pseudonyms[0], pseudonyms[1]);
+  });
+
+  it("redacts inside tool-call arguments and keeps them valid JSON", async () => {
+    await alice.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [
+        { role: "user", content: "look me up" },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            {
+              id: "call_1",
+              type: "function",
+              function: {
+                name: "lookup",
+                arguments: JSON.stringify({ email: EMAIL, note: "Project Bluebird" }),
+              },
+            },
+          ],
+        },
+        { role: "tool", tool_call_id: "call_1", content: `found ${SECOND_EMAIL}` },
+        { role: "user", content: "thanks" },
+      ],
+    });
+    const sent = JSON.parse(lastUpstreamBody()) as {
+      messages: { content: string | null; tool_calls?: { function: { arguments: string } }[] }[];
+    };
+    const args = JSON.parse(sent.messages[1]?.tool_calls?.[0]?.function.arguments ?? "{}") as Record<
+      string,
+      string
+    >;
+    assert.deepEqual(args, { email: "[EMAIL_1]", note: "[PROJECT_CODENAME_1]" });
+    assert.equal(sent.messages[2]?.content, "found [EMAIL_2]");
+  });
+
+  it("redacts embeddings input and legacy completion prompts", async () => {
+    await alice.embeddings.create({ model: "text-embedding-3-small", input: [`hi ${EMAIL}`, "plain"] });
+    assert.deepEqual((JSON.parse(lastUpstreamBody()) as { input: string[] }).input, [
+      "hi [EMAIL_1]",
+      "plain",
+    ]);
+    await alice.completions.create({ model: "gpt-3.5-turbo-instruct", prompt: `call ${EMAIL}` });
+    assert.equal((JSON.parse(lastUpstreamBody()) as { prompt: string }).prompt, "call [EMAIL_1]");
+  });
+
+  it("leaves a body without PII byte for byte as the caller sent it", async () => {
+    const body =
+      '{ "model":"gpt-4o-mini",  "messages":[{"role":"user","content":"caf\\u00e9 1.0"}], "temperature": 1.0 }';
+    const response = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_KEYS.alice}` },
+      body,
+    });
+    assert.equal(response.status, 200);
+    await response.arrayBuffer();
+    assert.equal(lastUpstreamBody(), body);
+  });
+});
+
+describe("PII with a policy that does not restore", () => {
+  let noRestore: GatewayUnderTest;
+  before(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "gateway-no-restore-"));
+    const bundlePath = path.join(dir, "bundle.tar.gz");
+    const changed = await rebundle(readFileSync("policies/build/bundle.tar.gz"), "no-restore", (data) => {
+      (data.gateway as { pii: { restore: boolean } }).pii.restore = false;
+    });
+    writeFileSync(bundlePath, changed);
+    noRestore = await startGatewayUnderTest({ bundlePath });
+  });
+  after(async () => {
+    await noRestore.close();
+  });
+
+  it("leaves the placeholders in the answer, streamed or not", async () => {
+    const client = new OpenAI({ baseURL: `${noRestore.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const request = {
+      model: "gpt-4o-mini",
+      messages: [{ role: "user" as const, content: `write to ${EMAIL}` }],
+    };
+    const plain = await client.chat.completions.create(request);
+    assert.equal(plain.choices[0]?.message.content, "Echo: write to [EMAIL_1]");
+    let streamed = "";
+    for await (const chunk of await client.chat.completions.create({ ...request, stream: true })) {
+      streamed += chunk.choices[0]?.delta.content ?? "";
+    }
+    assert.equal(streamed, "Echo: write to [EMAIL_1]");
+  });
+});
