@@ -200,6 +200,76 @@ describe("PII in requests", () => {
   });
 });
 
+describe("PII bad input", () => {
+  it("finds an entity at the end of a single 1 MB message", async () => {
+    const content = `${"lorem ipsum dolor sit amet ".repeat(40_000)}reach me at ${EMAIL}`;
+    await alice.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content }] });
+    const sent = lastUpstreamBody();
+    assert.ok(sent.length > 1_000_000);
+    assert.ok(sent.endsWith('reach me at [EMAIL_1]"}]}'), sent.slice(-60));
+  });
+
+  it("passes adversarial near-misses through unchanged and answers", async () => {
+    for (const content of [
+      "a@".repeat(100_000),
+      "1".repeat(200_000),
+      "eyJ".repeat(50_000),
+      "-----BEGIN PRIVATE KEY-----\n".repeat(2_000),
+    ]) {
+      const answer = await alice.chat.completions.create({
+        model: "gpt-4o-mini",
+        messages: [{ role: "user", content }],
+      });
+      assert.ok(answer.choices[0]?.message.content?.startsWith("Echo: "));
+      assert.equal(
+        (JSON.parse(lastUpstreamBody()) as { messages: { content: string }[] }).messages[0]?.content,
+        content,
+      );
+    }
+  });
+
+  it("scans deeply nested tool-call arguments and unknown content parts", async () => {
+    let nested: unknown = { email: EMAIL };
+    for (let i = 0; i < 100; i++) nested = { level: nested };
+    const body = {
+      model: "gpt-4o-mini",
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: `hi ${EMAIL}` },
+            { type: "future_part", future_part: { note: `call ${SECOND_EMAIL}` } },
+            { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } },
+          ],
+        },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "c", type: "function", function: { name: "f", arguments: JSON.stringify(nested) } },
+          ],
+        },
+        { role: "tool", tool_call_id: "c", content: "ok" },
+      ],
+    };
+    const response = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_KEYS.alice}` },
+      body: JSON.stringify(body),
+    });
+    assert.equal(response.status, 200);
+    await response.arrayBuffer();
+    const sent = lastUpstreamBody();
+    assert.ok(
+      !sent.includes(EMAIL) && !sent.includes(SECOND_EMAIL),
+      "no value anywhere in the forwarded body",
+    );
+    assert.ok(sent.includes("data:image/png;base64,iVBORw0KGgo="), "binary parts pass untouched");
+    const row = await gw.auditRow<PiiRow>(response.headers.get("x-request-id") ?? "");
+    assert.deepEqual([row.pii_types, row.pii_counts], [["EMAIL"], [3]]);
+  });
+});
+
 describe("PII with a policy that does not restore", () => {
   let noRestore: GatewayUnderTest;
   before(async () => {
