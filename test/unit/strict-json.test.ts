@@ -4,7 +4,7 @@ import { applyTextEdits } from "../../extproc/src/pipeline/json-string-values.ts
 import { type ParsedJsonBody, parseStrictJson } from "../../extproc/src/pipeline/strict-json.ts";
 
 function replaceTopLevelValue(body: ParsedJsonBody, key: string, value: unknown): string {
-  const span = body.topLevelSpans.get(key);
+  const span = body.topLevelStrings.get(key);
   assert.ok(span, `no span for ${key}`);
   return applyTextEdits(body.text, [
     { start: span.start, end: span.end, replacement: JSON.stringify(value) },

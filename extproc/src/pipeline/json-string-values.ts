@@ -1,12 +1,24 @@
 /**
- * Visits every string value of a JSON text with its path and its token span, in one linear pass.
- * The gateway rewrites only the strings it must (a redacted message, a routed model name) by
- * splicing new tokens into the text, so every other byte reaches the provider as the caller sent it.
+ * One linear pass over a JSON text that reports every string value with its path and its token
+ * span, and can refuse duplicate member names and excessive nesting on the way. The gateway
+ * rewrites only the strings it must (a redacted message, a routed model name) by splicing new
+ * tokens into the text, so every other byte reaches the provider as the caller sent it.
  * The text must already be valid JSON (JSON.parse accepted it).
  */
 export type JsonPath = readonly (string | number)[];
 
 export type StringValueVisitor = (path: JsonPath, start: number, end: number) => void;
+
+export interface JsonScanLimits {
+  /** Refuse a member name that appears twice in one object. */
+  readonly rejectDuplicateKeys: boolean;
+  /** Refuse nesting deeper than this. */
+  readonly maxDepth: number;
+}
+
+export type JsonScanProblem =
+  | { readonly kind: "duplicate_key"; readonly key: string }
+  | { readonly kind: "too_deep"; readonly maxDepth: number };
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -16,11 +28,16 @@ const OPEN_ARRAY = 91;
 const CLOSE_ARRAY = 93;
 const COLON = 58;
 const COMMA = 44;
+const NO_LIMITS: JsonScanLimits = { rejectDuplicateKeys: false, maxDepth: Number.POSITIVE_INFINITY };
 
-export function visitStringValues(text: string, visit: StringValueVisitor): void {
+export function visitStringValues(
+  text: string,
+  visit: StringValueVisitor,
+  limits: JsonScanLimits = NO_LIMITS,
+): JsonScanProblem | undefined {
   const path: (string | number)[] = [];
-  // Per open container: true for objects (the next string is a key), false for arrays.
-  const inObject: boolean[] = [];
+  // Per open container: the member names seen so far for objects, null for arrays.
+  const containers: (Set<string> | null)[] = [];
   let expectKey = false;
   let i = 0;
   const length = text.length;
@@ -28,46 +45,55 @@ export function visitStringValues(text: string, visit: StringValueVisitor): void
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
       const start = i;
-      i += 1;
-      while (i < length) {
-        const c = text.charCodeAt(i);
-        if (c === BACKSLASH) i += 2;
-        else if (c === QUOTE) break;
-        else i += 1;
-      }
-      i += 1;
+      i = stringEnd(text, i + 1);
       if (expectKey) {
         const raw = text.slice(start, i);
-        path[path.length - 1] = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        const key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        const seen = containers[containers.length - 1];
+        if (limits.rejectDuplicateKeys && seen) {
+          if (seen.has(key)) return { kind: "duplicate_key", key };
+          seen.add(key);
+        }
+        path[path.length - 1] = key;
         expectKey = false;
       } else {
         visit(path, start, i);
       }
       continue;
     }
-    if (code === OPEN_OBJECT) {
-      inObject.push(true);
-      path.push("");
-      expectKey = true;
-    } else if (code === OPEN_ARRAY) {
-      inObject.push(false);
-      path.push(0);
+    if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+      if (containers.length >= limits.maxDepth) return { kind: "too_deep", maxDepth: limits.maxDepth };
+      const isObject = code === OPEN_OBJECT;
+      containers.push(isObject ? new Set<string>() : null);
+      path.push(isObject ? "" : 0);
+      expectKey = isObject;
     } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
-      inObject.pop();
+      containers.pop();
       path.pop();
       expectKey = false;
     } else if (code === COMMA) {
-      const top = inObject.length - 1;
-      if (inObject[top]) {
-        expectKey = true;
-      } else {
-        path[top] = (path[top] as number) + 1;
-      }
+      const top = containers.length - 1;
+      if (containers[top]) expectKey = true;
+      else path[top] = (path[top] as number) + 1;
     } else if (code === COLON) {
       expectKey = false;
     }
     i += 1;
   }
+  return undefined;
+}
+
+/** Index just past the closing quote of the string whose content starts at `from`. */
+function stringEnd(text: string, from: number): number {
+  let i = from;
+  const length = text.length;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i += 2;
+    else if (c === QUOTE) return i + 1;
+    else i += 1;
+  }
+  return length;
 }
 
 export interface TextEdit {

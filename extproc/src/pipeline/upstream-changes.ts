@@ -29,7 +29,7 @@ export function upstreamChanges(
   for (const [name, value] of Object.entries(decision.headers)) set.push({ name, value });
 
   const edits = [...redactionEdits];
-  const modelSpan = body.json?.topLevelSpans.get("model");
+  const modelSpan = body.json?.topLevelStrings.get("model");
   if (modelSpan && body.llm && route && route.model !== body.llm.model) {
     edits.push({ start: modelSpan.start, end: modelSpan.end, replacement: JSON.stringify(route.model) });
   }
