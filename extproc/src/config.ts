@@ -58,7 +58,13 @@ export interface GatewayConfig {
   readonly logLevel: z.infer<typeof GatewayEnv>["GATEWAY_LOG_LEVEL"];
 }
 
-export type ConfigResult = { ok: true; config: GatewayConfig } | { ok: false; message: string };
+export type ConfigResult =
+  | {
+      ok: true;
+      config: GatewayConfig /** GATEWAY_* variables the gateway does not know: likely typos. */;
+      unknown: string[];
+    }
+  | { ok: false; message: string };
 
 export function parseGatewayConfig(env: Record<string, string | undefined>): ConfigResult {
   const definedOnly = Object.fromEntries(
@@ -96,7 +102,9 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Con
     shutdownGraceMs: e.GATEWAY_SHUTDOWN_GRACE_MS,
     logLevel: e.GATEWAY_LOG_LEVEL,
   };
-  return { ok: true, config: deepFreeze(config) };
+  const known = new Set(Object.keys(GatewayEnv.shape));
+  const unknown = Object.keys(env).filter((name) => name.startsWith("GATEWAY_") && !known.has(name));
+  return { ok: true, config: deepFreeze(config), unknown };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -11,6 +11,8 @@ if (!parsed.ok) {
 }
 const config = parsed.config;
 const logger = pino({ level: config.logLevel, base: { service: "gateway-extproc" } });
+if (parsed.unknown.length > 0)
+  logger.warn({ variables: parsed.unknown }, "ignoring unknown GATEWAY_* settings");
 
 process.on("unhandledRejection", (reason) => {
   logger.error({ err: reason }, "unhandled rejection");

@@ -199,3 +199,19 @@ describe("docker-compose.yml agrees with envoy/envoy.yaml", () => {
     }
   });
 });
+
+describe("the processor's compose environment", () => {
+  test("is a configuration the processor accepts, with no unknown GATEWAY_* setting", async () => {
+    const { parseGatewayConfig } = await import("../../extproc/src/config.ts");
+    const environment = obj(service("extproc").environment, "extproc.environment");
+    const env = Object.fromEntries(
+      Object.entries(environment).map(([name, value]) => [
+        name,
+        String(value).replace(/^\$\{[A-Z_]+:-(.*)\}$/, "$1"),
+      ]),
+    );
+    const parsed = parseGatewayConfig(env);
+    assert.ok(parsed.ok, parsed.ok ? "" : parsed.message);
+    assert.deepEqual(parsed.unknown, []);
+  });
+});
