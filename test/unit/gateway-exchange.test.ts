@@ -168,4 +168,71 @@ describe("the request pipeline with the shipped policy", () => {
     assert.equal(audit.records[0]?.outcome, "aborted");
     assert.equal(audit.records[0]?.decision, "allow");
   });
+
+  it("refuses with 502 an answer it must redact but cannot read, instead of passing it", async () => {
+    const piiBody = Buffer.from(
+      JSON.stringify({
+        model: "gpt-4o-mini",
+        messages: [{ role: "user", content: "mail jane@example.com" }],
+      }),
+    );
+    const streamed = exchange(new RecordingSink());
+    await streamed.onRequestHeaders(requestHeaders(), false);
+    await streamed.onRequestBody(piiBody, true);
+    const sse = await streamed.onResponseHeaders(
+      [
+        { name: ":status", value: "200" },
+        { name: "content-type", value: "text/event-stream" },
+        { name: "content-encoding", value: "gzip" },
+      ],
+      false,
+    );
+    assert.equal(errorOf(sse).status, 502);
+    assert.equal(errorOf(sse).code, "provider_response_unreadable");
+
+    const buffered = exchange(new RecordingSink());
+    await buffered.onRequestHeaders(requestHeaders(), false);
+    await buffered.onRequestBody(piiBody, true);
+    await buffered.onResponseHeaders(
+      [
+        { name: ":status", value: "200" },
+        { name: "content-type", value: "application/json" },
+        { name: "content-encoding", value: "zstd" },
+      ],
+      false,
+    );
+    assert.equal(errorOf(await buffered.onResponseBody(Buffer.from("(zstd bytes)"), true)).status, 502);
+  });
+
+  it("decodes a gzip JSON answer to restore placeholders, and forwards it decoded", async () => {
+    const ex = exchange(new RecordingSink());
+    await ex.onRequestHeaders(requestHeaders(), false);
+    await ex.onRequestBody(
+      Buffer.from(
+        JSON.stringify({
+          model: "gpt-4o-mini",
+          messages: [{ role: "user", content: "mail jane@example.com" }],
+        }),
+      ),
+      true,
+    );
+    await ex.onResponseHeaders(
+      [
+        { name: ":status", value: "200" },
+        { name: "content-type", value: "application/json" },
+        { name: "content-encoding", value: "gzip" },
+      ],
+      false,
+    );
+    const answer = {
+      choices: [{ index: 0, message: { role: "assistant", content: "Echo: mail [EMAIL_1]" } }],
+    };
+    const action = await ex.onResponseBody(gzipSync(Buffer.from(JSON.stringify(answer))), true);
+    assert.equal(action.kind, "continue");
+    if (action.kind !== "continue") return;
+    const body = JSON.parse(action.body?.toString() ?? "{}") as typeof answer;
+    assert.equal(body.choices[0]?.message.content, "Echo: mail jane@example.com");
+    assert.ok(action.headers?.remove?.includes("content-encoding"));
+    assert.deepEqual(action.headers?.set, [{ name: "content-length", value: String(action.body?.length) }]);
+  });
 });

@@ -1,4 +1,5 @@
 import { type ExchangeAction, type HeaderList, headerValue } from "../protocol/http-exchange.ts";
+import type { GatewayError } from "./gateway-errors.ts";
 import type { Detector } from "./pii/detectors/types.ts";
 import type { PiiAction, PiiReplacements } from "./pii/pii-replacements.ts";
 import type { PiiCount } from "./pii/request-pii-decision.ts";
@@ -21,6 +22,16 @@ export interface AnswerPolicy {
 }
 
 const CONTINUE: ExchangeAction = { kind: "continue" };
+
+/** An answer the policy needs rewritten but the gateway cannot read: it must not pass uninspected. */
+export type AnswerStep = ExchangeAction | { readonly kind: "refuse"; readonly error: GatewayError };
+
+function unreadable(why: string): AnswerStep {
+  return {
+    kind: "refuse",
+    error: { code: "provider_response_unreadable", message: `the provider's answer could not be inspected: ${why}` },
+  };
+}
 const NOTHING_TO_RESTORE: ReadonlyMap<string, string> = new Map();
 
 /** Replacements for the model's own PII, and this request's placeholders back only with restore. */
@@ -51,21 +62,25 @@ export class AnswerInspection {
     private readonly maxBodyBytes: number,
   ) {}
 
-  onHeaders(headers: HeaderList): ExchangeAction {
-    this.encoding = (headerValue(headers, "content-encoding") ?? "").trim().toLowerCase();
+  onHeaders(headers: HeaderList): AnswerStep {
+    const encoding = (headerValue(headers, "content-encoding") ?? "").trim().toLowerCase();
+    this.encoding = encoding === "identity" ? "" : encoding;
     const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
     if (!contentType.startsWith("text/event-stream")) return CONTINUE;
+    const policy = this.policy;
+    if (policy?.rewrite && this.encoding !== "") {
+      return unreadable(`a ${this.encoding}-encoded event stream cannot be redacted as it flows`);
+    }
     // Streams must reach the caller chunk by chunk, so the processor sees them as they pass.
     this.streamUsage = new StreamUsageReader();
-    const policy = this.policy;
-    if (policy?.rewrite && this.encoding === "") {
+    if (policy?.rewrite) {
       const replacer = answerReplacer(policy);
       this.sse = new SseChatRedactor(() => new StreamTextRedactor(policy.detectors, replacer));
     }
     return { kind: "continue", responseBodyMode: "streamed" };
   }
 
-  onBody(chunk: Buffer, endOfStream: boolean): ExchangeAction {
+  onBody(chunk: Buffer, endOfStream: boolean): AnswerStep {
     if (this.streamUsage) return this.onStreamChunk(chunk, endOfStream);
     if (this.bytes + chunk.length > this.maxBodyBytes) this.overflow = true;
     else {
@@ -105,14 +120,14 @@ export class AnswerInspection {
     return { kind: "continue", body: out };
   }
 
-  private onWholeBody(): ExchangeAction {
+  private onWholeBody(): AnswerStep {
     const raw = Buffer.concat(this.chunks);
     this.chunks = [];
-    if (this.overflow) return CONTINUE;
-    const decoded = decodeBody(raw, this.encoding, this.maxBodyBytes);
-    if (!decoded.ok) return CONTINUE;
-    this.usage = usageFromJsonBody(decoded.value);
     const policy = this.policy;
+    if (this.overflow) return policy?.rewrite ? unreadable("it is larger than the gateway's body limit") : CONTINUE;
+    const decoded = decodeBody(raw, this.encoding, this.maxBodyBytes);
+    if (!decoded.ok) return policy?.rewrite ? unreadable(decoded.error.message) : CONTINUE;
+    this.usage = usageFromJsonBody(decoded.value);
     if (!policy?.rewrite) return CONTINUE;
     const result = redactAnswerBody(
       policy.api,

@@ -19,6 +19,7 @@ export const GATEWAY_ERRORS = {
   invalid_request: { status: 400, type: "invalid_request_error" },
   policy_denied: { status: 403, type: "permission_error" },
   policy_error: { status: 500, type: "api_error" },
+  provider_response_unreadable: { status: 502, type: "api_error" },
   overloaded: { status: 503, type: "api_error" },
   internal_error: { status: 500, type: "api_error" },
 } as const satisfies Record<string, { status: number; type: string }>;

@@ -7,7 +7,7 @@ import {
   type StreamEndReason,
   type StreamProcessor,
 } from "../protocol/http-exchange.ts";
-import { AnswerInspection, type AnswerPolicy } from "./answer-inspection.ts";
+import { AnswerInspection, type AnswerPolicy, type AnswerStep } from "./answer-inspection.ts";
 import type { AuditOutcome, AuditSink } from "./audit-record.ts";
 import { buildPolicyInput } from "./build-policy-input.ts";
 import { classifyApi } from "./classify-api.ts";
@@ -96,13 +96,19 @@ export class GatewayExchange implements StreamProcessor {
       this.writeAudit("completed");
       return CONTINUE;
     }
-    return this.answer.onHeaders(headers);
+    return this.answerStep(this.answer.onHeaders(headers));
   }
 
   async onResponseBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
-    const action = this.answer.onBody(chunk, endOfStream);
+    const action = this.answerStep(this.answer.onBody(chunk, endOfStream));
     if (endOfStream) this.writeAudit("completed");
     return action;
+  }
+
+  private answerStep(step: AnswerStep): ExchangeAction {
+    if (step.kind !== "refuse") return step;
+    this.deps.logger.warn({ requestId: this.facts.head?.requestId, reason: step.error.message }, "answer refused");
+    return this.refuse(step.error);
   }
 
   onStreamEnd(reason: StreamEndReason): void {
@@ -214,7 +220,8 @@ export class GatewayExchange implements StreamProcessor {
 
   private refuse(error: GatewayError): ExchangeAction {
     const requestId = this.facts.head?.requestId ?? this.deps.ids.newId();
-    const internal = error.code === "policy_error" || error.code === "internal_error";
+    const internal =
+      error.code === "policy_error" || error.code === "internal_error" || error.code === "provider_response_unreadable";
     this.facts.decision = internal ? "error" : "deny";
     this.facts.status = errorStatus(error);
     this.facts.reasonCodes = error.reasonCodes ?? [error.code];
