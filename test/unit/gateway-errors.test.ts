@@ -3,7 +3,12 @@ import { describe, it } from "node:test";
 import { GATEWAY_ERRORS } from "../../extproc/src/pipeline/gateway-errors.ts";
 import { openAiErrorResponse } from "../../extproc/src/pipeline/openai-error-body.ts";
 
-const OPENAI_ERROR_TYPES = new Set(["invalid_request_error", "authentication_error", "permission_error", "api_error"]);
+const OPENAI_ERROR_TYPES = new Set([
+  "invalid_request_error",
+  "authentication_error",
+  "permission_error",
+  "api_error",
+]);
 
 describe("the error catalogue", () => {
   it("gives every code a snake_case name, an HTTP error status and an OpenAI error type", () => {
@@ -32,6 +37,9 @@ describe("the error catalogue", () => {
       "req-1",
     );
     assert.equal(reply.status, 404);
-    assert.equal((JSON.parse(reply.body.toString()) as { error: { code: string } }).error.code, "unknown_api");
+    assert.equal(
+      (JSON.parse(reply.body.toString()) as { error: { code: string } }).error.code,
+      "unknown_api",
+    );
   });
 });
