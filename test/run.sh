@@ -12,6 +12,10 @@ npx tsc --noEmit
 echo "== biome check"
 npx biome check --error-on-warnings .
 
+echo "== build (tsc to dist/, what the container image runs)"
+rm -rf dist
+npm run -s build
+
 echo "== policies: opa fmt / check / test / build"
 bash policies/build.sh
 

@@ -136,26 +136,31 @@ describe("start-up", () => {
     assert.match(run.stdout + run.stderr, /policy bundle at .* does not load/);
   });
 
-  it("stops on SIGTERM after flushing what it accepted, with exit code 0", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "gateway-sigterm-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "extproc/src/main.ts"], {
-      env: {
-        ...process.env,
-        GATEWAY_GRPC_PORT: "0",
-        GATEWAY_AUDIT_SPOOL_DIR: dir,
-        GATEWAY_CLICKHOUSE_URL: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  for (const [what, entry] of [
+    ["from source", ["--import", "tsx", "extproc/src/main.ts"]],
+    ["compiled, as the container image runs it (npm run build)", ["dist/extproc/src/main.js"]],
+  ] as const) {
+    it(`starts ${what}, and stops on SIGTERM with exit code 0`, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "gateway-sigterm-"));
+      const child = spawn(process.execPath, [...entry], {
+        env: {
+          ...process.env,
+          GATEWAY_GRPC_PORT: "0",
+          GATEWAY_AUDIT_SPOOL_DIR: dir,
+          GATEWAY_CLICKHOUSE_URL: "",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("gateway ext_proc server listening")) child.kill("SIGTERM");
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      assert.equal(code, 0, output);
+      assert.match(output, /"msg":"stopped"/);
     });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("gateway ext_proc server listening")) child.kill("SIGTERM");
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    assert.equal(code, 0);
-    assert.match(output, /"msg":"stopped"/);
-  });
+  }
 
   it("exits with a clear message on invalid configuration", () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "extproc/src/main.ts"], {
