@@ -1,5 +1,5 @@
 import { isLeftBoundary, isRightBoundary } from "./char-classes.ts";
-import { DASH, groupLength, type NumericRun, SPACE, scanNumericRuns } from "./numeric-runs.ts";
+import { DASH, type NumericRun, numericRuns, SPACE } from "./numeric-runs.ts";
 import type { Detector, TextMatch } from "./types.ts";
 
 /**
@@ -54,8 +54,8 @@ export function knownIssuer(count: number): boolean {
 function readDigits(text: string, run: NumericRun, from: number, to: number): number {
   let count = 0;
   for (let k = from; k <= to; k++) {
-    const end = run.groupEnd[k] as number;
-    for (let i = run.groupStart[k] as number; i < end; i++) digits[count++] = text.charCodeAt(i) - 48;
+    const end = run.groupEnd(k);
+    for (let i = run.groupStart(k); i < end; i++) digits[count++] = text.charCodeAt(i) - 48;
   }
   return count;
 }
@@ -64,31 +64,31 @@ function readDigits(text: string, run: NumericRun, from: number, to: number): nu
 function groupingAllowed(run: NumericRun, from: number, to: number): boolean {
   const groups = to - from + 1;
   if (groups === 1) return true;
-  if (groups === 3 && groupLength(run, from) === 4 && groupLength(run, from + 1) === 6) {
-    const last = groupLength(run, to);
+  if (groups === 3 && run.groupLength(from) === 4 && run.groupLength(from + 1) === 6) {
+    const last = run.groupLength(to);
     return last === 5 || last === 4;
   }
-  for (let k = from; k < to; k++) if (groupLength(run, k) !== 4) return false;
-  return groupLength(run, to) <= 4;
+  for (let k = from; k < to; k++) if (run.groupLength(k) !== 4) return false;
+  return run.groupLength(to) <= 4;
 }
 
 function cardAt(text: string, run: NumericRun, from: number): number {
-  if (run.paren[from] === 1) return -1;
-  const separator = from + 1 < run.count ? (run.sep[from + 1] as number) : -1;
+  if (run.paren(from) === 1) return -1;
+  const separator = from + 1 < run.count ? run.sep(from + 1) : -1;
   // Likewise the tail of a longer grouped number: "1234 4111 1111 1111 1111".
-  if (from > 0 && separator === SPACE && groupLength(run, from - 1) === 4) return -1;
+  if (from > 0 && separator === SPACE && run.groupLength(from - 1) === 4) return -1;
   let total = 0;
   let best = -1;
   for (let to = from; to < run.count && to < from + 5; to++) {
-    if (run.paren[to] === 1) break;
-    if (to > from && run.sep[to] !== separator) break;
+    if (run.paren(to) === 1) break;
+    if (to > from && run.sep(to) !== separator) break;
     if (to > from && separator !== SPACE && separator !== DASH) break;
-    total += groupLength(run, to);
+    total += run.groupLength(to);
     if (total > 19) break;
     // A card ends where the run ends or at a space; "4111-1111-1111-1111-9" is one longer token,
     // and a grouped card followed by another group in the same style is the start of a longer
     // grouped number ("Reference 4421 2096 8713 7190 3338"), not a card.
-    const after = to + 1 < run.count ? (run.sep[to + 1] as number) : -1;
+    const after = to + 1 < run.count ? run.sep(to + 1) : -1;
     const ends = after === -1 || (after === SPACE && (to === from || separator !== SPACE));
     if (total >= 13 && ends && groupingAllowed(run, from, to)) {
       const count = readDigits(text, run, from, to);
@@ -100,24 +100,27 @@ function cardAt(text: string, run: NumericRun, from: number): number {
 
 function detect(text: string): TextMatch[] {
   const found: TextMatch[] = [];
-  scanNumericRuns(text, (run) => {
+  const runs = numericRuns(text);
+  for (let r = 0; r < runs.count; r++) {
+    const run = runs.select(r);
+    if (run.digits < 13) continue;
     // A leading "+" makes it a phone number, and "(" never opens a card.
     let k = run.plus ? 1 : 0;
     while (k < run.count) {
-      const startsToken = k === 0 ? isLeftBoundary(text, run.start - 1) : run.sep[k] === SPACE;
+      const startsToken = k === 0 ? isLeftBoundary(text, run.start - 1) : run.sep(k) === SPACE;
       const to = startsToken ? cardAt(text, run, k) : -1;
-      if (to >= 0 && (to + 1 < run.count || isRightBoundary(text, run.groupEnd[to] as number))) {
+      if (to >= 0 && (to + 1 < run.count || isRightBoundary(text, run.groupEnd(to)))) {
         found.push({
           type: CREDIT_CARD,
-          start: run.groupStart[k] as number,
-          end: run.groupEnd[to] as number,
+          start: run.groupStart(k),
+          end: run.groupEnd(to),
         });
         k = to + 1;
       } else {
         k++;
       }
     }
-  });
+  }
   return found;
 }
 

@@ -105,7 +105,18 @@ const MAX_IBAN = 34;
 // 34 characters and a space every four.
 const MAX_LENGTH = MAX_IBAN + 8;
 const SPACE = 32;
-const CANDIDATE = /[A-Z]{2}[0-9]{2}/g;
+/**
+ * Country code and check digits, not glued to a word on the left. No two candidates can overlap
+ * (a candidate's third and fourth characters are digits), so the lookbehind drops exactly the
+ * candidates the boundary check would refuse, and `test` allocates no match array.
+ */
+const CANDIDATE = /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}/g;
+
+/** LENGTHS as a table indexed by the country code's letters, 0 for no such country. */
+const LENGTH_TABLE = new Uint8Array(26 * 26);
+for (const [country, length] of Object.entries(LENGTHS)) {
+  LENGTH_TABLE[(country.charCodeAt(0) - 65) * 26 + country.charCodeAt(1) - 65] = length;
+}
 
 function isIbanChar(c: number): boolean {
   return isDigit(c) || isUpper(c);
@@ -147,11 +158,12 @@ function ibanEnd(text: string, start: number, length: number): number {
 function detect(text: string): TextMatch[] {
   const found: TextMatch[] = [];
   CANDIDATE.lastIndex = 0;
-  for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
-    const start = m.index;
-    if (isAsciiAlnum(text.charCodeAt(start - 1))) continue;
-    const length = LENGTHS[m[0].slice(0, 2)];
-    if (length === undefined) continue;
+  while (CANDIDATE.test(text)) {
+    const start = CANDIDATE.lastIndex - 4;
+    const length = LENGTH_TABLE[
+      (text.charCodeAt(start) - 65) * 26 + text.charCodeAt(start + 1) - 65
+    ] as number;
+    if (length === 0) continue;
     const check = (text.charCodeAt(start + 2) - 48) * 10 + text.charCodeAt(start + 3) - 48;
     if (check < 2 || check > 98) continue;
     const end = ibanEnd(text, start, length);

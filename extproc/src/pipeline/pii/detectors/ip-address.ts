@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from "node:net";
+import { isIPv6 } from "node:net";
 import {
   isAsciiAlnum,
   isDigit,
@@ -7,7 +7,7 @@ import {
   isRightBoundary,
   isWordChar,
 } from "./char-classes.ts";
-import { DOT, groupLength, type NumericRun, scanNumericRuns } from "./numeric-runs.ts";
+import { DOT, type NumericRun, numericRuns } from "./numeric-runs.ts";
 import type { Detector, TextMatch } from "./types.ts";
 
 /**
@@ -24,56 +24,84 @@ export const IP_ADDRESS = "IP_ADDRESS";
 const MAX_LENGTH = 45; // the longest IPv6 text form, with an IPv4 tail
 const COLON = 58;
 
+/** Four groups from k are octets: 1–3 digits, at most 255, no leading zero, no parentheses. */
 function ipv4Octets(text: string, run: NumericRun, k: number): boolean {
   for (let g = k; g < k + 4; g++) {
-    const length = groupLength(run, g);
-    if (length > 3 || run.paren[g] === 1) return false;
-    const start = run.groupStart[g] as number;
-    if (length > 1 && text.charCodeAt(start) === 48) return false;
+    const length = run.groupLength(g);
+    if (length > 3 || run.paren(g) === 1) return false;
+    const start = run.groupStart(g);
+    const first = text.charCodeAt(start) - 48;
+    if (length === 1) continue;
+    if (first === 0) return false;
+    if (length === 3) {
+      const value = first * 100 + (text.charCodeAt(start + 1) - 48) * 10 + (text.charCodeAt(start + 2) - 48);
+      if (value > 255) return false;
+    }
   }
   return true;
 }
 
 function detectIpv4(text: string, found: TextMatch[]): void {
-  scanNumericRuns(text, (run) => {
+  const runs = numericRuns(text);
+  for (let r = 0; r < runs.count; r++) {
+    const run = runs.select(r);
+    if (run.count < 4) continue;
     let k = run.plus ? 1 : 0;
     while (k < run.count) {
       // Find the dot-joined chain starting at k.
       let to = k;
-      while (to + 1 < run.count && run.sep[to + 1] === DOT && run.paren[to + 1] === 0) to++;
-      const start = run.groupStart[k] as number;
-      const end = run.groupEnd[to] as number;
-      const before = k === 0 ? run.paren[0] === 0 && isLeftBoundary(text, start - 1) : run.sep[k] !== DOT;
-      const after = to + 1 === run.count ? isRightBoundary(text, end) : true;
-      if (to - k === 3 && before && after && ipv4Octets(text, run, k) && isIPv4(text.slice(start, end))) {
-        found.push({ type: IP_ADDRESS, start, end });
+      while (to + 1 < run.count && run.sep(to + 1) === DOT && run.paren(to + 1) === 0) to++;
+      if (to - k === 3) {
+        const start = run.groupStart(k);
+        const end = run.groupEnd(to);
+        const before = k === 0 ? run.paren(0) === 0 && isLeftBoundary(text, start - 1) : run.sep(k) !== DOT;
+        const after = to + 1 === run.count ? isRightBoundary(text, end) : true;
+        if (before && after && ipv4Octets(text, run, k)) found.push({ type: IP_ADDRESS, start, end });
       }
       k = to + 1;
     }
-  });
+  }
 }
 
 function isV6Char(c: number): boolean {
   return isHexDigit(c) || c === COLON || c === DOT;
 }
 
-/** Cheap shape check before node:net: enough groups, a digit, no ':::' and a sane length. */
+/**
+ * Cheap shape check before node:net: enough groups, a digit, a sane length, and what the IPv6 text
+ * form requires anyway (hextets of at most 4 characters, dots only in the last group, one "::" at
+ * most, else 6 or 7 colons). Times of day ("10:12:34.567") and JSON colons end here.
+ */
 function plausibleV6(text: string, start: number, end: number): boolean {
   if (end - start > MAX_LENGTH || end - start < 3) return false;
   let groups = 0;
-  let inGroup = false;
+  let groupLength = 0;
   let digit = false;
+  let dot = false;
+  let colons = 0;
+  let compressed = false;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === COLON) {
-      inGroup = false;
+      if (dot) return false;
+      colons++;
+      if (groupLength === 0 && i > start) {
+        // "::": only once, never ":::".
+        if (compressed || (i - 2 >= start && text.charCodeAt(i - 2) === COLON)) return false;
+        compressed = true;
+      }
+      groupLength = 0;
     } else {
-      if (!inGroup) groups++;
-      inGroup = true;
+      if (groupLength === 0) groups++;
+      groupLength++;
+      if (c === DOT) dot = true;
+      // A hextet has 4 characters at most, and so has an IPv4 tail before its first dot.
+      else if (groupLength > 4 && !dot) return false;
       if (isDigit(c)) digit = true;
     }
   }
-  return groups >= 2 && digit;
+  if (groups < 2 || !digit) return false;
+  return compressed || colons === 6 || colons === 7;
 }
 
 function detectIpv6(text: string, found: TextMatch[]): void {

@@ -29,9 +29,20 @@ function headerAlg(text: string, start: number, end: number): string | undefined
   }
 }
 
+/**
+ * text.indexOf("eyJ", from), found through its rarer tail "yJ": indexOf jumps between occurrences
+ * of the needle's first character in native code, and "e" is the commonest letter in prose.
+ */
+function nextHeader(text: string, from: number): number {
+  for (let at = text.indexOf("yJ", from + 1); at >= 0; at = text.indexOf("yJ", at + 1)) {
+    if (text.charCodeAt(at - 1) === 101) return at - 1;
+  }
+  return -1;
+}
+
 function detect(text: string): TextMatch[] {
   const found: TextMatch[] = [];
-  let at = text.indexOf("eyJ");
+  let at = nextHeader(text, 0);
   while (at >= 0) {
     const limit = Math.min(text.length, at + MAX_LENGTH + 1);
     const headerEnd = segmentEnd(text, at, limit);
@@ -55,7 +66,7 @@ function detect(text: string): TextMatch[] {
         }
       }
     }
-    at = text.indexOf("eyJ", next);
+    at = nextHeader(text, next);
   }
   return found;
 }

@@ -1,28 +1,19 @@
+import { endianness } from "node:os";
 import { isDigit } from "./char-classes.ts";
 
 /**
  * The digit-based detectors (phone, card, SSN, IPv4) all look at the same thing: groups of digits
  * joined by single separators, like "(555) 123-4567", "4111 1111 1111 1111" or "192.0.2.1". This
- * tokenizer finds those runs (a regex jumps to the next digit, code parses the run, no substring),
- * and each detector then decides which consecutive groups form its entity. A run is consumed whole before
- * the scan moves on, so the scan is linear however long a digit run is.
+ * tokenizer finds those runs (a regex jumps to the next digit, code parses the run, no substring)
+ * and records them once per text in flat typed arrays; each detector then walks the table and
+ * decides which consecutive groups form its entity. A run is consumed whole before the scan moves
+ * on, so the scan is linear however long a digit run is.
+ *
+ * The text is first copied into a reused Uint16Array (one native write, about a tenth of a
+ * nanosecond per character): reading code units from a typed array is several times cheaper than
+ * charCodeAt, which has to dispatch on the string's representation at every call, and digit-heavy
+ * text (logs, tables) is walked character by character here.
  */
-export interface NumericRun {
-  /** A '+' directly precedes the first group (offset `start`). */
-  plus: boolean;
-  /** Offset of the first character of the run: '+', '(' or a digit. */
-  start: number;
-  /** Number of groups. */
-  count: number;
-  /** Offset of the first digit of each group. */
-  readonly groupStart: Int32Array;
-  /** Offset one past the last digit of each group. */
-  readonly groupEnd: Int32Array;
-  /** 1 when the group was written in parentheses: "(" at groupStart-1, ")" at groupEnd. */
-  readonly paren: Uint8Array;
-  /** Separator code unit before each group (space, '-', '.'), 0 for none (after ")"), -1 for the first. */
-  readonly sep: Int32Array;
-}
 
 export const SPACE = 32;
 export const DASH = 45;
@@ -36,142 +27,182 @@ function isSeparator(c: number): boolean {
 }
 
 /** Offset one past ")" when `at` opens "(digits)", else -1. */
-function parenGroupEnd(text: string, at: number): number {
-  if (text.charCodeAt(at) !== OPEN || !isDigit(text.charCodeAt(at + 1))) return -1;
+function parenGroupEnd(codes: Uint16Array, at: number): number {
+  if (codes[at] !== OPEN || !isDigit(codes[at + 1] as number)) return -1;
   let i = at + 2;
-  while (isDigit(text.charCodeAt(i))) i++;
-  return text.charCodeAt(i) === CLOSE ? i + 1 : -1;
+  while (isDigit(codes[i] as number)) i++;
+  return codes[i] === CLOSE ? i + 1 : -1;
 }
 
-function startsGroup(text: string, at: number): boolean {
-  return isDigit(text.charCodeAt(at)) || parenGroupEnd(text, at) >= 0;
+function startsGroup(codes: Uint16Array, at: number): boolean {
+  const c = codes[at] as number;
+  return isDigit(c) || (c === OPEN && parenGroupEnd(codes, at) >= 0);
 }
 
-class RunBuffer implements NumericRun {
+const LITTLE_ENDIAN = endianness() === "LE";
+// Texts up to this many code units reuse one buffer; a longer one gets its own, dropped after use.
+const KEPT_CAPACITY = 1 << 20;
+let keptCodes = new Uint16Array(16 * 1024);
+let keptBytes = Buffer.from(keptCodes.buffer, keptCodes.byteOffset, keptCodes.byteLength);
+
+/**
+ * The code units of `text`, followed by a 0 so that reading one past the end needs no bounds
+ * check (0 is neither a digit nor a separator).
+ */
+function codeUnits(text: string): Uint16Array {
+  const needed = text.length + 1;
+  let codes = keptCodes;
+  let bytes = keptBytes;
+  if (needed > codes.length) {
+    codes = new Uint16Array(Math.max(needed, Math.min(codes.length * 2, KEPT_CAPACITY)));
+    bytes = Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength);
+    if (codes.length <= KEPT_CAPACITY) {
+      keptCodes = codes;
+      keptBytes = bytes;
+    }
+  }
+  // utf16le copies UTF-16 code units as they are, lone surrogates included.
+  if (LITTLE_ENDIAN) bytes.write(text, 0, text.length * 2, "utf16le");
+  else for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  codes[text.length] = 0;
+  return codes;
+}
+
+/**
+ * One run of the table, as seen by a detector: group k of the run is entry `base + k` of the
+ * table's flat arrays. The object is reused: `RunTable.select` points it at another run.
+ */
+export class NumericRun {
+  /** A '+' directly precedes the first group (offset `start`). */
   plus = false;
+  /** Offset of the first character of the run: '+', '(' or a digit. */
   start = 0;
+  /** Number of groups. */
   count = 0;
-  groupStart = new Int32Array(64);
-  groupEnd = new Int32Array(64);
-  paren = new Uint8Array(64);
-  sep = new Int32Array(64);
+  /** Index of the run's first group in the table. */
+  base = 0;
+  /** Number of digits in all groups. */
+  digits = 0;
 
-  push(start: number, end: number, paren: boolean, sep: number): void {
-    if (this.count === this.groupStart.length) this.grow();
-    const k = this.count++;
-    this.groupStart[k] = start;
-    this.groupEnd[k] = end;
-    this.paren[k] = paren ? 1 : 0;
-    this.sep[k] = sep;
+  constructor(private readonly table: RunTable) {}
+
+  /** Offset of the first digit of group k. */
+  groupStart(k: number): number {
+    return this.table.groupStart[this.base + k] as number;
   }
 
-  private grow(): void {
-    const size = this.groupStart.length * 2;
-    const groupStart = new Int32Array(size);
-    groupStart.set(this.groupStart);
-    this.groupStart = groupStart;
-    const groupEnd = new Int32Array(size);
-    groupEnd.set(this.groupEnd);
-    this.groupEnd = groupEnd;
-    const paren = new Uint8Array(size);
-    paren.set(this.paren);
-    this.paren = paren;
-    const sep = new Int32Array(size);
-    sep.set(this.sep);
-    this.sep = sep;
+  /** Offset one past the last digit of group k. */
+  groupEnd(k: number): number {
+    return this.table.groupEnd[this.base + k] as number;
+  }
+
+  /** 1 when group k was written in parentheses: "(" at groupStart-1, ")" at groupEnd. */
+  paren(k: number): number {
+    return this.table.paren[this.base + k] as number;
+  }
+
+  /** Separator code unit before group k (space, '-', '.'), 0 for none (after ")"), -1 for the first. */
+  sep(k: number): number {
+    return this.table.sep[this.base + k] as number;
+  }
+
+  groupLength(k: number): number {
+    const g = this.base + k;
+    return (this.table.groupEnd[g] as number) - (this.table.groupStart[g] as number);
+  }
+
+  /** Offset of the first character of group k as written: its "(" or "+" included. */
+  spanStart(k: number): number {
+    if (k === 0) return this.start;
+    const g = this.base + k;
+    return (this.table.groupStart[g] as number) - (this.table.paren[g] as number);
+  }
+
+  /** Offset one past group k as written: its ")" included. */
+  spanEnd(k: number): number {
+    const g = this.base + k;
+    return (this.table.groupEnd[g] as number) + (this.table.paren[g] as number);
   }
 }
 
-// One buffer reused by every scan: detectors run synchronously and never nest scans.
-const run = new RunBuffer();
-
 /**
- * Finds the next place a run can open: a digit, "(" or "+" that is not glued to a word on its left
- * (no detector accepts "x123-45-6789" or base64's "a9Zk"). A regex rather than a charCodeAt loop
- * because irregexp scans in native code several times faster, and most prompt text has few
- * digits. `test` with lastIndex avoids allocating a match per hit.
+ * Every usable run of one text, flattened. The four digit detectors that scan the same text one
+ * after the other (as detectAll does) tokenize it once: the table is kept for the last text and
+ * compared by `===`, which is a pointer check for the same string.
  */
-const RUN_OPENER = /(?:^|[^0-9A-Za-z_])[(+]?[0-9]/g;
-
-/**
- * No detector can use a run with fewer than 8 digits unless it has 4 groups (an IPv4 address):
- * the shortest phone number is 8 digits, an SSN 9, a card 13. Dropping those early keeps years,
- * counts and prices from costing anything further.
- */
-function usable(r: RunBuffer): boolean {
-  if (r.count >= 4) return true;
-  let digits = 0;
-  for (let k = 0; k < r.count; k++) digits += (r.groupEnd[k] as number) - (r.groupStart[k] as number);
-  return digits >= 8;
-}
-
-/**
- * Every run of the last text scanned, flattened, so the four digit detectors that scan the same
- * text one after the other (as detectAll does) tokenize it once. Compared by `===`, which is a
- * pointer check for the same string; the cache holds one string at a time.
- */
-class RunCache {
+export class RunTable {
   text: string | undefined;
-  runs = 0;
+  /** Number of runs. */
+  count = 0;
   groups = 0;
   runStart = new Int32Array(256);
   runPlus = new Uint8Array(256);
+  runBase = new Int32Array(256);
   runGroups = new Int32Array(256);
+  runDigits = new Int32Array(256);
   groupStart = new Int32Array(1024);
   groupEnd = new Int32Array(1024);
   paren = new Uint8Array(1024);
   sep = new Int32Array(1024);
+  readonly run = new NumericRun(this);
 
-  reset(): void {
-    this.text = undefined;
-    this.runs = 0;
-    this.groups = 0;
+  /** Points `run` at run r and returns it. */
+  select(r: number): NumericRun {
+    const run = this.run;
+    run.start = this.runStart[r] as number;
+    run.plus = this.runPlus[r] === 1;
+    run.base = this.runBase[r] as number;
+    run.count = this.runGroups[r] as number;
+    run.digits = this.runDigits[r] as number;
+    return run;
   }
 
-  add(r: RunBuffer): void {
-    if (this.runs === this.runStart.length) {
-      this.runStart = grown(this.runStart, new Int32Array(this.runs * 2));
-      this.runPlus = grown(this.runPlus, new Uint8Array(this.runs * 2));
-      this.runGroups = grown(this.runGroups, new Int32Array(this.runs * 2));
-    }
-    const needed = this.groups + r.count;
-    if (needed > this.groupStart.length) {
-      const size = Math.max(needed, this.groupStart.length * 2);
+  pushGroup(start: number, end: number, paren: number, sep: number): void {
+    const g = this.groups;
+    if (g === this.groupStart.length) {
+      const size = g * 2;
       this.groupStart = grown(this.groupStart, new Int32Array(size));
       this.groupEnd = grown(this.groupEnd, new Int32Array(size));
       this.paren = grown(this.paren, new Uint8Array(size));
       this.sep = grown(this.sep, new Int32Array(size));
     }
-    this.runStart[this.runs] = r.start;
-    this.runPlus[this.runs] = r.plus ? 1 : 0;
-    this.runGroups[this.runs] = r.count;
-    this.runs++;
-    for (let k = 0, g = this.groups; k < r.count; k++, g++) {
-      this.groupStart[g] = r.groupStart[k] as number;
-      this.groupEnd[g] = r.groupEnd[k] as number;
-      this.paren[g] = r.paren[k] as number;
-      this.sep[g] = r.sep[k] as number;
-    }
-    this.groups = needed;
+    this.groupStart[g] = start;
+    this.groupEnd[g] = end;
+    this.paren[g] = paren;
+    this.sep[g] = sep;
+    this.groups = g + 1;
   }
 
-  replay(visit: (run: NumericRun) => void): void {
-    let g = 0;
-    for (let k = 0; k < this.runs; k++) {
-      const count = this.runGroups[k] as number;
-      run.start = this.runStart[k] as number;
-      run.plus = this.runPlus[k] === 1;
-      run.count = 0;
-      for (let j = 0; j < count; j++, g++) {
-        run.push(
-          this.groupStart[g] as number,
-          this.groupEnd[g] as number,
-          this.paren[g] === 1,
-          this.sep[g] as number,
-        );
-      }
-      visit(run);
+  /**
+   * Keeps the groups pushed since `base` as one run, or drops them. No detector can use a run with
+   * fewer than 8 digits unless it has 4 groups (an IPv4 address): the shortest phone number is 8
+   * digits, an SSN 9, a card 13. Dropping those early keeps years, counts and prices from costing
+   * anything further.
+   */
+  commit(start: number, plus: boolean, base: number): void {
+    const groups = this.groups - base;
+    let digits = 0;
+    for (let g = base; g < this.groups; g++)
+      digits += (this.groupEnd[g] as number) - (this.groupStart[g] as number);
+    if (groups < 4 && digits < 8) {
+      this.groups = base;
+      return;
     }
+    const r = this.count;
+    if (r === this.runStart.length) {
+      const size = r * 2;
+      this.runStart = grown(this.runStart, new Int32Array(size));
+      this.runPlus = grown(this.runPlus, new Uint8Array(size));
+      this.runBase = grown(this.runBase, new Int32Array(size));
+      this.runGroups = grown(this.runGroups, new Int32Array(size));
+      this.runDigits = grown(this.runDigits, new Int32Array(size));
+    }
+    this.runStart[r] = start;
+    this.runPlus[r] = plus ? 1 : 0;
+    this.runBase[r] = base;
+    this.runGroups[r] = groups;
+    this.runDigits[r] = digits;
+    this.count = r + 1;
   }
 }
 
@@ -180,90 +211,104 @@ function grown<T extends Int32Array | Uint8Array>(from: T, to: T): T {
   return to;
 }
 
-const cache = new RunCache();
+// One table shared by every detector: detectors run synchronously and never nest scans.
+const table = new RunTable();
 
-/** Calls `visit` for every numeric run in `text`, in order. The run object is reused between calls. */
-export function scanNumericRuns(text: string, visit: (run: NumericRun) => void): void {
-  if (cache.text === text) {
-    cache.replay(visit);
-    return;
-  }
-  cache.reset();
-  tokenize(text, (r) => {
-    if (!usable(run)) return;
-    cache.add(run);
-    visit(r);
-  });
-  // Only a complete scan is reused: a visitor that throws leaves no partial cache behind.
-  cache.text = text;
+/**
+ * Finds the next digit that can open a run: one not glued to a word on its left (no detector
+ * accepts "x123-45-6789" or base64's "a9Zk"). A "(" or "+" just before it is picked up by the
+ * caller. The lookbehind leaves the regex starting with a digit class, which irregexp scans for in
+ * native code several times faster than a charCodeAt loop; `test` with lastIndex allocates nothing.
+ */
+const RUN_OPENER = /(?<![0-9A-Za-z_])[0-9]/g;
+
+/**
+ * How far past the end of a run the next opener is looked for in code before the regex takes
+ * over: each regex call costs as much as scanning a few dozen characters, and in tables and logs
+ * the next number is usually a few characters away.
+ */
+const NEAR = 24;
+
+/** [0-9A-Za-z_], what RUN_OPENER's lookbehind refuses. */
+function gluesLeft(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-function tokenize(text: string, visit: (run: NumericRun) => void): void {
-  RUN_OPENER.lastIndex = 0;
+/** First digit at or after `from` that is not glued to a word on its left, or -1. */
+function nextOpener(text: string, codes: Uint16Array, from: number): number {
+  const limit = Math.min(text.length, from + NEAR);
+  let previous = from > 0 ? (codes[from - 1] as number) : 0;
+  for (let d = from; d < limit; d++) {
+    const c = codes[d] as number;
+    if (isDigit(c) && !gluesLeft(previous)) return d;
+    previous = c;
+  }
+  if (limit >= text.length) return -1;
+  RUN_OPENER.lastIndex = limit;
+  return RUN_OPENER.test(text) ? RUN_OPENER.lastIndex - 1 : -1;
+}
+
+/** The usable numeric runs of `text`, tokenized once per text. */
+export function numericRuns(text: string): RunTable {
+  if (table.text === text) return table;
+  table.text = undefined;
+  table.count = 0;
+  table.groups = 0;
+  tokenize(text, codeUnits(text));
+  table.text = text;
+  return table;
+}
+
+function tokenize(text: string, codes: Uint16Array): void {
   let from = 0;
-  while (RUN_OPENER.test(text)) {
-    // lastIndex is just past the first digit; step back over a "(" or "+" the regex matched with it.
-    let i = RUN_OPENER.lastIndex - 1;
-    const before = text.charCodeAt(i - 1);
+  // A run never opens at the character where the previous one stopped: that character is not a
+  // digit, or it is the digit after a "(" or "+" that opened nothing, retried below.
+  for (let digit = nextOpener(text, codes, 0); digit >= 0; digit = nextOpener(text, codes, from + 1)) {
+    // Step back over a "(" or "+" just before the digit.
+    let i = digit;
+    const before = digit > 0 ? codes[digit - 1] : 0;
     if ((before === OPEN || before === PLUS) && i - 1 >= from) i--;
-    from = parseRun(text, i, visit);
+    from = parseRun(codes, i);
     // "(" or "+" that opened nothing ("(1234567890"): the digit after it still opens a run.
-    if (from === i + 1 && i + 1 < RUN_OPENER.lastIndex) from = parseRun(text, i + 1, visit);
-    RUN_OPENER.lastIndex = from;
+    if (from === i + 1 && i < digit) from = parseRun(codes, digit);
   }
 }
 
 /** Parses the run opening at `i` (or skips one character if none opens there); returns where to go on. */
-function parseRun(text: string, i: number, visit: (run: NumericRun) => void): number {
-  const c = text.charCodeAt(i);
+function parseRun(codes: Uint16Array, i: number): number {
+  const c = codes[i] as number;
   let at = i;
-  run.plus = false;
+  let plus = false;
   if (c === PLUS) {
-    if (!startsGroup(text, i + 1)) return i + 1;
-    run.plus = true;
+    if (!startsGroup(codes, i + 1)) return i + 1;
+    plus = true;
     at = i + 1;
-  } else if (!startsGroup(text, i)) {
+  } else if (!startsGroup(codes, i)) {
     return i + 1;
   }
-  run.start = i;
-  run.count = 0;
+  const base = table.groups;
   let sep = -1;
   for (;;) {
-    const close = parenGroupEnd(text, at);
+    const close = codes[at] === OPEN ? parenGroupEnd(codes, at) : -1;
     let end: number;
     if (close >= 0) {
-      run.push(at + 1, close - 1, true, sep);
+      table.pushGroup(at + 1, close - 1, 1, sep);
       end = close;
     } else {
-      end = at;
-      while (isDigit(text.charCodeAt(end))) end++;
-      run.push(at, end, false, sep);
+      end = at + 1;
+      while (isDigit(codes[end] as number)) end++;
+      table.pushGroup(at, end, 0, sep);
     }
-    const next = text.charCodeAt(end);
+    const next = codes[end] as number;
     if (close >= 0 && isDigit(next)) {
       sep = 0;
       at = end;
-    } else if (isSeparator(next) && startsGroup(text, end + 1)) {
+    } else if (isSeparator(next) && startsGroup(codes, end + 1)) {
       sep = next;
       at = end + 1;
     } else {
-      visit(run);
+      table.commit(i, plus, base);
       return end;
     }
   }
-}
-
-/** Offset of the first character of group k as written: its "(" or "+" included. */
-export function groupSpanStart(r: NumericRun, k: number): number {
-  if (k === 0) return r.start;
-  return (r.groupStart[k] as number) - (r.paren[k] as number);
-}
-
-/** Offset one past group k as written: its ")" included. */
-export function groupSpanEnd(r: NumericRun, k: number): number {
-  return (r.groupEnd[k] as number) + (r.paren[k] as number);
-}
-
-export function groupLength(r: NumericRun, k: number): number {
-  return (r.groupEnd[k] as number) - (r.groupStart[k] as number);
 }

@@ -1,14 +1,5 @@
 import { isLeftBoundary, isRightBoundary } from "./char-classes.ts";
-import {
-  DASH,
-  DOT,
-  groupLength,
-  groupSpanEnd,
-  groupSpanStart,
-  type NumericRun,
-  SPACE,
-  scanNumericRuns,
-} from "./numeric-runs.ts";
+import { DASH, DOT, type NumericRun, numericRuns, SPACE } from "./numeric-runs.ts";
 import type { Detector, TextMatch } from "./types.ts";
 
 /**
@@ -32,23 +23,23 @@ const MAX_LENGTH = 32;
 const MAX_GROUPS = 7;
 
 function firstDigit(text: string, run: NumericRun, k: number): number {
-  return text.charCodeAt(run.groupStart[k] as number) - 48;
+  return text.charCodeAt(run.groupStart(k)) - 48;
 }
 
 function digitCount(run: NumericRun, from: number, to: number): number {
   let total = 0;
-  for (let k = from; k <= to; k++) total += groupLength(run, k);
+  for (let k = from; k <= to; k++) total += run.groupLength(k);
   return total;
 }
 
 function international(text: string, run: NumericRun, to: number): boolean {
   const total = digitCount(run, 0, to);
-  if (total < 8 || total > 15 || run.paren[0] === 1 || firstDigit(text, run, 0) === 0) return false;
+  if (total < 8 || total > 15 || run.paren(0) === 1 || firstDigit(text, run, 0) === 0) return false;
   if (to === 0) return true;
-  if (groupLength(run, 0) > 3) return false;
+  if (run.groupLength(0) > 3) return false;
   for (let k = 1; k <= to; k++) {
-    const length = groupLength(run, k);
-    if (length > (run.paren[k] === 1 ? 4 : 8)) return false;
+    const length = run.groupLength(k);
+    if (length > (run.paren(k) === 1 ? 4 : 8)) return false;
   }
   return true;
 }
@@ -56,47 +47,46 @@ function international(text: string, run: NumericRun, to: number): boolean {
 function northAmerican(text: string, run: NumericRun, from: number, to: number): boolean {
   let k = from;
   if (to - from === 3) {
-    if (groupLength(run, k) !== 1 || firstDigit(text, run, k) !== 1 || run.paren[k] === 1) return false;
+    if (run.groupLength(k) !== 1 || firstDigit(text, run, k) !== 1 || run.paren(k) === 1) return false;
     k++;
   } else if (to - from !== 2) {
     return false;
   }
-  if (groupLength(run, k) !== 3 || groupLength(run, k + 1) !== 3 || groupLength(run, k + 2) !== 4)
-    return false;
-  if (run.paren[k + 1] === 1 || run.paren[k + 2] === 1) return false;
+  if (run.groupLength(k) !== 3 || run.groupLength(k + 1) !== 3 || run.groupLength(k + 2) !== 4) return false;
+  if (run.paren(k + 1) === 1 || run.paren(k + 2) === 1) return false;
   // Area codes start 2–9; exchanges in examples and fiction (555-123-4567) often break the 2–9 rule.
   if (firstDigit(text, run, k) < 2) return false;
-  const last = run.sep[k + 2] as number;
-  if (run.paren[k] === 1) {
-    const mid = run.sep[k + 1] as number;
+  const last = run.sep(k + 2);
+  if (run.paren(k) === 1) {
+    const mid = run.sep(k + 1);
     return (mid === SPACE || mid === 0) && (last === DASH || last === SPACE || last === DOT);
   }
   // Unparenthesised: one separator throughout, so "555-123.4567" is not mistaken for one.
-  return run.sep[k + 1] === last && (k === from || run.sep[k] === last);
+  return run.sep(k + 1) === last && (k === from || run.sep(k) === last);
 }
 
 function national(text: string, run: NumericRun, from: number, to: number): boolean {
   const groups = to - from + 1;
   if (groups < 2 || firstDigit(text, run, from) !== 0) return false;
   const total = digitCount(run, from, to);
-  const separator = run.sep[from + 1] as number;
-  for (let k = from + 1; k <= to; k++) if (run.sep[k] !== separator || run.paren[k] === 1) return false;
+  const separator = run.sep(from + 1);
+  for (let k = from + 1; k <= to; k++) if (run.sep(k) !== separator || run.paren(k) === 1) return false;
   // French style: five pairs, 0 then a non-zero digit.
   if (groups === 5 && total === 10 && separator !== 0) {
     let pairs = true;
-    for (let k = from; k <= to; k++) if (groupLength(run, k) !== 2 || run.paren[k] === 1) pairs = false;
-    if (pairs && text.charCodeAt((run.groupStart[from] as number) + 1) !== 48) return true;
+    for (let k = from; k <= to; k++) if (run.groupLength(k) !== 2 || run.paren(k) === 1) pairs = false;
+    if (pairs && text.charCodeAt(run.groupStart(from) + 1) !== 48) return true;
   }
   if (groups > 4 || total < 9 || total > 12 || separator === DOT) return false;
-  const first = groupLength(run, from);
+  const first = run.groupLength(from);
   if (first < 2 || first > 5) return false;
-  if (run.paren[from] === 1 ? separator !== SPACE && separator !== 0 : separator === 0) return false;
+  if (run.paren(from) === 1 ? separator !== SPACE && separator !== 0 : separator === 0) return false;
   // "00…" is an international access prefix, never a trunk 0 ("00558-6644" is a ZIP+4).
-  if (text.charCodeAt((run.groupStart[from] as number) + 1) === 48) return false;
-  for (let k = from + 1; k <= to; k++) if (groupLength(run, k) < 3) return false;
+  if (text.charCodeAt(run.groupStart(from) + 1) === 48) return false;
+  for (let k = from + 1; k <= to; k++) if (run.groupLength(k) < 3) return false;
   // Two groups: the subscriber part has 5+ digits (030 123456; "05640-1942" is a ZIP+4).
   // Three or more end in a group of 4+ (020 7946 0958; "038 494 603" is a count).
-  return groupLength(run, to) >= (groups === 2 ? 5 : 4);
+  return run.groupLength(to) >= (groups === 2 ? 5 : 4);
 }
 
 /**
@@ -107,38 +97,64 @@ function wholeRun(run: NumericRun, from: number, to: number): boolean {
   return from === 0 && to === run.count - 1;
 }
 
+/** The candidate `from..to` ends a token (end of run or a space) and fits in MAX_LENGTH. */
+function candidate(run: NumericRun, from: number, to: number): boolean {
+  // A phone number ends at the end of the run or before a space: never inside "a-b-c" or "a.b.c".
+  if (to + 1 < run.count && run.sep(to + 1) !== SPACE) return false;
+  return run.spanEnd(to) - run.spanStart(from) <= MAX_LENGTH;
+}
+
+/**
+ * Last group of the phone number starting at group `from`, or -1; the longest candidate wins. Only
+ * an international number can end at any group: a North American one spans 3 or 4 groups and
+ * starts with 1–9, a national one starts with 0 and is the whole run, so those are checked at the
+ * only groups where they can end instead of at every one.
+ */
 function phoneEnd(text: string, run: NumericRun, from: number): number {
   const last = Math.min(run.count - 1, from + MAX_GROUPS - 1);
-  for (let to = last; to >= from; to--) {
-    // A phone number ends at the end of the run or before a space: never inside "a-b-c" or "a.b.c".
-    if (to + 1 < run.count && run.sep[to + 1] !== SPACE) continue;
-    if (groupSpanEnd(run, to) - groupSpanStart(run, from) > MAX_LENGTH) continue;
-    if (from === 0 && run.plus) {
-      if (international(text, run, to)) return to;
-      continue;
+  if (from === 0 && run.plus) {
+    for (let to = last; to >= from; to--) {
+      if (candidate(run, from, to) && international(text, run, to)) return to;
     }
-    if (northAmerican(text, run, from, to) && (run.sep[to] !== SPACE || wholeRun(run, from, to))) return to;
-    if (national(text, run, from, to) && wholeRun(run, from, to)) return to;
+    return -1;
+  }
+  if (firstDigit(text, run, from) === 0) {
+    const to = run.count - 1;
+    if (from === 0 && to <= last && candidate(run, from, to) && national(text, run, from, to)) return to;
+    return -1;
+  }
+  for (let to = Math.min(last, from + 3); to >= from + 2; to--) {
+    if (
+      candidate(run, from, to) &&
+      northAmerican(text, run, from, to) &&
+      (run.sep(to) !== SPACE || wholeRun(run, from, to))
+    ) {
+      return to;
+    }
   }
   return -1;
 }
 
 function detect(text: string): TextMatch[] {
   const found: TextMatch[] = [];
-  scanNumericRuns(text, (run) => {
+  const runs = numericRuns(text);
+  for (let r = 0; r < runs.count; r++) {
+    const run = runs.select(r);
+    // The shortest phone number has 8 digits.
+    if (run.digits < 8) continue;
     let k = 0;
     while (k < run.count) {
-      const startsToken = k === 0 ? isLeftBoundary(text, run.start - 1) : run.sep[k] === SPACE;
+      const startsToken = k === 0 ? isLeftBoundary(text, run.start - 1) : run.sep(k) === SPACE;
       const to = startsToken ? phoneEnd(text, run, k) : -1;
-      const end = to >= 0 ? groupSpanEnd(run, to) : -1;
+      const end = to >= 0 ? run.spanEnd(to) : -1;
       if (to >= 0 && (to + 1 < run.count || isRightBoundary(text, end))) {
-        found.push({ type: PHONE, start: groupSpanStart(run, k), end });
+        found.push({ type: PHONE, start: run.spanStart(k), end });
         k = to + 1;
       } else {
         k++;
       }
     }
-  });
+  }
   return found;
 }
 

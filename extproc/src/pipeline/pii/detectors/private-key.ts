@@ -23,11 +23,22 @@ function labelAt(text: string, at: number): number {
   return -1;
 }
 
+/**
+ * text.indexOf(BEGIN, from), found through "BEGIN ": indexOf jumps between occurrences of the
+ * needle's first character in native code, and dashes are common in dates, UUIDs and JSON.
+ */
+function nextBegin(text: string, from: number): number {
+  for (let at = text.indexOf("BEGIN ", from + 5); at >= 0; at = text.indexOf("BEGIN ", at + 1)) {
+    if (text.startsWith("-----", at - 5)) return at - 5;
+  }
+  return -1;
+}
+
 function detect(text: string): TextMatch[] {
   const found: TextMatch[] = [];
   // Next END line per label at or after the scan position; -2 not searched yet, -1 none left.
   const nextEnd = LABELS.map(() => -2);
-  let at = text.indexOf(BEGIN);
+  let at = nextBegin(text, 0);
   while (at >= 0) {
     const k = labelAt(text, at);
     let next = at + BEGIN.length;
@@ -45,7 +56,7 @@ function detect(text: string): TextMatch[] {
         next = endAt + end.length;
       }
     }
-    at = text.indexOf(BEGIN, next);
+    at = nextBegin(text, next);
   }
   return found;
 }

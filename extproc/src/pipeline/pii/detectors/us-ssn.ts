@@ -1,5 +1,5 @@
 import { isLeftBoundary, isRightBoundary } from "./char-classes.ts";
-import { DASH, groupLength, type NumericRun, SPACE, scanNumericRuns } from "./numeric-runs.ts";
+import { DASH, type NumericRun, numericRuns, SPACE } from "./numeric-runs.ts";
 import type { Detector, TextMatch } from "./types.ts";
 
 /**
@@ -31,67 +31,66 @@ function hasContext(text: string, start: number): boolean {
 }
 
 function threeGroups(text: string, run: NumericRun, k: number): boolean {
-  if (groupLength(run, k) !== 3 || groupLength(run, k + 1) !== 2 || groupLength(run, k + 2) !== 4)
-    return false;
-  const s = run.groupStart;
-  const e = run.groupEnd;
+  if (run.groupLength(k) !== 3 || run.groupLength(k + 1) !== 2 || run.groupLength(k + 2) !== 4) return false;
   return validRanges(
-    number(text, s[k] as number, e[k] as number),
-    number(text, s[k + 1] as number, e[k + 1] as number),
-    number(text, s[k + 2] as number, e[k + 2] as number),
+    number(text, run.groupStart(k), run.groupEnd(k)),
+    number(text, run.groupStart(k + 1), run.groupEnd(k + 1)),
+    number(text, run.groupStart(k + 2), run.groupEnd(k + 2)),
   );
+}
+
+function detectInRun(text: string, run: NumericRun, found: TextMatch[]): void {
+  if (run.plus) return;
+  if (run.count === 1) {
+    const start = run.groupStart(0);
+    const end = run.groupEnd(0);
+    if (
+      end - start === 9 &&
+      run.paren(0) === 0 &&
+      isLeftBoundary(text, start - 1) &&
+      isRightBoundary(text, end) &&
+      validRanges(
+        number(text, start, start + 3),
+        number(text, start + 3, start + 5),
+        number(text, start + 5, end),
+      ) &&
+      hasContext(text, start)
+    ) {
+      found.push({ type: US_SSN, start, end });
+    }
+    return;
+  }
+  if (run.count === 3 && run.sep(1) === SPACE && run.sep(2) === SPACE) {
+    if (
+      run.paren(0) === 0 &&
+      isLeftBoundary(text, run.start - 1) &&
+      isRightBoundary(text, run.groupEnd(2)) &&
+      threeGroups(text, run, 0)
+    ) {
+      found.push({ type: US_SSN, start: run.groupStart(0), end: run.groupEnd(2) });
+    }
+    return;
+  }
+  // Dashed: exactly three dash-joined groups, delimited by the run's ends or by spaces.
+  for (let k = 0; k + 2 < run.count; k++) {
+    if (run.sep(k + 1) !== DASH || run.sep(k + 2) !== DASH) continue;
+    if (run.paren(k) + run.paren(k + 1) + run.paren(k + 2) > 0) continue;
+    const before = k === 0 ? isLeftBoundary(text, run.start - 1) : run.sep(k) === SPACE;
+    const after = k + 3 === run.count ? isRightBoundary(text, run.groupEnd(k + 2)) : run.sep(k + 3) === SPACE;
+    if (before && after && threeGroups(text, run, k)) {
+      found.push({ type: US_SSN, start: run.groupStart(k), end: run.groupEnd(k + 2) });
+      k += 2;
+    }
+  }
 }
 
 function detect(text: string): TextMatch[] {
   const found: TextMatch[] = [];
-  scanNumericRuns(text, (run) => {
-    if (run.plus) return;
-    const s = run.groupStart;
-    const e = run.groupEnd;
-    if (run.count === 1) {
-      const start = s[0] as number;
-      const end = e[0] as number;
-      if (
-        end - start === 9 &&
-        run.paren[0] === 0 &&
-        isLeftBoundary(text, start - 1) &&
-        isRightBoundary(text, end) &&
-        validRanges(
-          number(text, start, start + 3),
-          number(text, start + 3, start + 5),
-          number(text, start + 5, end),
-        ) &&
-        hasContext(text, start)
-      ) {
-        found.push({ type: US_SSN, start, end });
-      }
-      return;
-    }
-    if (run.count === 3 && run.sep[1] === SPACE && run.sep[2] === SPACE) {
-      if (
-        run.paren[0] === 0 &&
-        isLeftBoundary(text, run.start - 1) &&
-        isRightBoundary(text, e[2] as number) &&
-        threeGroups(text, run, 0)
-      ) {
-        found.push({ type: US_SSN, start: s[0] as number, end: e[2] as number });
-      }
-      return;
-    }
-    // Dashed: exactly three dash-joined groups, delimited by the run's ends or by spaces.
-    for (let k = 0; k + 2 < run.count; k++) {
-      if (run.sep[k + 1] !== DASH || run.sep[k + 2] !== DASH) continue;
-      if ((run.paren[k] as number) + (run.paren[k + 1] as number) + (run.paren[k + 2] as number) > 0)
-        continue;
-      const before = k === 0 ? isLeftBoundary(text, run.start - 1) : run.sep[k] === SPACE;
-      const after =
-        k + 3 === run.count ? isRightBoundary(text, e[k + 2] as number) : run.sep[k + 3] === SPACE;
-      if (before && after && threeGroups(text, run, k)) {
-        found.push({ type: US_SSN, start: s[k] as number, end: e[k + 2] as number });
-        k += 2;
-      }
-    }
-  });
+  const runs = numericRuns(text);
+  for (let r = 0; r < runs.count; r++) {
+    const run = runs.select(r);
+    if (run.digits >= 9) detectInRun(text, run, found);
+  }
   return found;
 }
 
