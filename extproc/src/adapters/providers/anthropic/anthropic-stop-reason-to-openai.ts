@@ -1,0 +1,18 @@
+/** Anthropic's stop_reason to OpenAI's finish_reason. */
+
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
+
+const FINISH: Readonly<Record<string, FinishReason>> = {
+  end_turn: "stop",
+  stop_sequence: "stop",
+  // pause_turn only follows server tools, which the translation never offers; the turn did end.
+  pause_turn: "stop",
+  max_tokens: "length",
+  model_context_window_exceeded: "length",
+  tool_use: "tool_calls",
+  refusal: "content_filter",
+};
+
+export function toFinishReason(stopReason: string | null | undefined): FinishReason {
+  return (stopReason && FINISH[stopReason]) || "stop";
+}

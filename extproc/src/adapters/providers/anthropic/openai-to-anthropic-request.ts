@@ -1,0 +1,71 @@
+import type { z } from "zod";
+import type { ProviderRequest, Translated } from "../translation-types.ts";
+import type { AnthropicMessagesRequest } from "./anthropic-request-types.ts";
+import { OpenAiChatRequest } from "./openai-chat-request-schema.ts";
+import { toAnthropicConversation } from "./openai-to-anthropic-messages.ts";
+import { toAnthropicTools } from "./openai-to-anthropic-tools.ts";
+import { invalid, succeed } from "./translation-failure.ts";
+import { rejectUnsupportedFeatures } from "./unsupported-openai-features.ts";
+
+/**
+ * An OpenAI chat completion request to Anthropic's POST /v1/messages. `model` is the provider's
+ * model chosen by the route, not the one the caller named. Credentials are not added here.
+ */
+
+export const ANTHROPIC_MESSAGES_PATH = "/v1/messages";
+export const ANTHROPIC_VERSION = "2023-06-01";
+/** Anthropic requires max_tokens; OpenAI callers usually omit it and expect the model's own limit. */
+export const DEFAULT_MAX_TOKENS = 4096;
+
+function issueParam(issue: z.core.$ZodIssue | undefined): string | null {
+  if (issue === undefined || issue.path.length === 0) return null;
+  return issue.path.reduce<string>((acc, key) => {
+    if (typeof key === "number") return `${acc}[${key}]`;
+    return acc === "" ? String(key) : `${acc}.${String(key)}`;
+  }, "");
+}
+
+function buildBody(request: OpenAiChatRequest, model: string): Translated<AnthropicMessagesRequest> {
+  const unsupported = rejectUnsupportedFeatures(request);
+  if (!unsupported.ok) return unsupported;
+  const conversation = toAnthropicConversation(request.messages);
+  if (!conversation.ok) return conversation;
+  const tools = toAnthropicTools(request);
+  if (!tools.ok) return tools;
+  const { system, messages } = conversation.value;
+  const stop = request.stop ?? [];
+  const stopSequences = typeof stop === "string" ? [stop] : stop;
+  return succeed({
+    model,
+    max_tokens: request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS,
+    messages,
+    ...(system.length > 0 ? { system } : {}),
+    ...(request.temperature !== undefined && request.temperature !== null
+      ? { temperature: request.temperature }
+      : {}),
+    ...(request.top_p !== undefined && request.top_p !== null ? { top_p: request.top_p } : {}),
+    ...(stopSequences.length > 0 ? { stop_sequences: stopSequences } : {}),
+    ...(request.stream === true ? { stream: true } : {}),
+    ...tools.value,
+    ...(request.user ? { metadata: { user_id: request.user } } : {}),
+  });
+}
+
+export function openAiChatToAnthropic(body: unknown, model: string): Translated<ProviderRequest> {
+  const parsed = OpenAiChatRequest.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return invalid(
+      issueParam(issue),
+      `invalid chat completion request: ${issue?.message ?? "malformed body"}`,
+    );
+  }
+  const translated = buildBody(parsed.data, model);
+  if (!translated.ok) return translated;
+  return succeed({
+    method: "POST",
+    path: ANTHROPIC_MESSAGES_PATH,
+    headers: { "content-type": "application/json", "anthropic-version": ANTHROPIC_VERSION },
+    body: Buffer.from(JSON.stringify(translated.value)),
+  });
+}
