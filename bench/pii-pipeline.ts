@@ -109,6 +109,8 @@ process.stdout.write(
   `PII cost in the request pipeline (request ${withPii.request.length} B, answer ${withPii.answer.length} B, ${seconds} s each)\n`,
 );
 for (const [name, us] of rows) {
-  process.stdout.write(`${name.padEnd(26)} ${us.toFixed(1).padStart(7)} µs/request  ${(us / spineUs).toFixed(2)}x spine\n`);
+  process.stdout.write(
+    `${name.padEnd(26)} ${us.toFixed(1).padStart(7)} µs/request  ${(us / spineUs).toFixed(2)}x spine\n`,
+  );
 }
 process.stdout.write(`${JSON.stringify({ bench: "pii-pipeline", spineUs, scanUs, redactUs })}\n`);

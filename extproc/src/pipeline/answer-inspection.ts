@@ -29,7 +29,10 @@ export type AnswerStep = ExchangeAction | { readonly kind: "refuse"; readonly er
 function unreadable(why: string): AnswerStep {
   return {
     kind: "refuse",
-    error: { code: "provider_response_unreadable", message: `the provider's answer could not be inspected: ${why}` },
+    error: {
+      code: "provider_response_unreadable",
+      message: `the provider's answer could not be inspected: ${why}`,
+    },
   };
 }
 const NOTHING_TO_RESTORE: ReadonlyMap<string, string> = new Map();
@@ -124,7 +127,8 @@ export class AnswerInspection {
     const raw = Buffer.concat(this.chunks);
     this.chunks = [];
     const policy = this.policy;
-    if (this.overflow) return policy?.rewrite ? unreadable("it is larger than the gateway's body limit") : CONTINUE;
+    if (this.overflow)
+      return policy?.rewrite ? unreadable("it is larger than the gateway's body limit") : CONTINUE;
     const decoded = decodeBody(raw, this.encoding, this.maxBodyBytes);
     if (!decoded.ok) return policy?.rewrite ? unreadable(decoded.error.message) : CONTINUE;
     this.usage = usageFromJsonBody(decoded.value);

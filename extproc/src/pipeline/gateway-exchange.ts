@@ -107,7 +107,10 @@ export class GatewayExchange implements StreamProcessor {
 
   private answerStep(step: AnswerStep): ExchangeAction {
     if (step.kind !== "refuse") return step;
-    this.deps.logger.warn({ requestId: this.facts.head?.requestId, reason: step.error.message }, "answer refused");
+    this.deps.logger.warn(
+      { requestId: this.facts.head?.requestId, reason: step.error.message },
+      "answer refused",
+    );
     return this.refuse(step.error);
   }
 
@@ -221,7 +224,9 @@ export class GatewayExchange implements StreamProcessor {
   private refuse(error: GatewayError): ExchangeAction {
     const requestId = this.facts.head?.requestId ?? this.deps.ids.newId();
     const internal =
-      error.code === "policy_error" || error.code === "internal_error" || error.code === "provider_response_unreadable";
+      error.code === "policy_error" ||
+      error.code === "internal_error" ||
+      error.code === "provider_response_unreadable";
     this.facts.decision = internal ? "error" : "deny";
     this.facts.status = errorStatus(error);
     this.facts.reasonCodes = error.reasonCodes ?? [error.code];
