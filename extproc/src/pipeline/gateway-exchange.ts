@@ -186,7 +186,7 @@ export class GatewayExchange implements StreamProcessor {
     const changes = upstreamChanges(decision, body, pii.value.edits);
     const forwarded = changes.body ?? body.decoded;
     // The audit keeps what left the gateway: the hash (and prompt) of the redacted body.
-    this.facts.promptSha256 = sha256(forwarded);
+    if (changes.body) this.facts.promptSha256 = sha256(forwarded);
     if (decision.audit.store_prompt)
       this.facts.prompt = forwarded.toString("utf8").slice(0, MAX_STORED_PROMPT_CHARS);
     this.answer = new AnswerInspection(
