@@ -55,6 +55,18 @@ describe("policy bundle reload", () => {
     assert.equal((await chat(gw, "gpt-4o-mini")).status, 200);
   });
 
+  it("refuses a new bundle whose custom PII pattern cannot run in linear time, keeping the last good one", async () => {
+    const revision = gw.gateway.policies.current().revision;
+    const unsafe = await rebundle(readFileSync("policies/build/bundle.tar.gz"), "unsafe-pattern", (data) => {
+      const pii = (data.gateway as { pii: { custom: { patterns: unknown[] } } }).pii;
+      pii.custom.patterns.push({ type: "BACKREF_ID", pattern: "(ab)\\1" });
+    });
+    writeFileSync(bundlePath, unsafe);
+    assert.equal(await gw.gateway.policies.reloadIfChanged(), false);
+    assert.equal(gw.gateway.policies.current().revision, revision);
+    assert.equal((await chat(gw, "gpt-4o-mini")).status, 200);
+  });
+
   it("applies a changed catalogue without a restart and audits the new revision", async () => {
     const original = readFileSync("policies/build/bundle.tar.gz");
     const changed = await rebundle(original, "test-revision-2", (data) => {
