@@ -52,10 +52,32 @@ export interface GatewayConfig {
     readonly maxConcurrentStreams: number;
     readonly maxHeldBodyBytes: number;
   };
+  /**
+   * Provider API keys: GATEWAY_PROVIDER_KEY_<PROVIDER>=<key> or GATEWAY_PROVIDER_KEY_FILE_<PROVIDER>=<path>
+   * (a mounted secret). Provider names are the lower-cased suffix.
+   */
+  readonly providerKeys: readonly ProviderKeySource[];
   /** Key of the `hash` PII action's HMAC; without it `hash` redacts. */
   readonly piiHmacKey: string | undefined;
   readonly shutdownGraceMs: number;
   readonly logLevel: z.infer<typeof GatewayEnv>["GATEWAY_LOG_LEVEL"];
+}
+
+export type ProviderKeySource =
+  | { readonly provider: string; readonly value: string }
+  | { readonly provider: string; readonly file: string };
+
+const PROVIDER_KEY = /^GATEWAY_PROVIDER_KEY_(FILE_)?([A-Z][A-Z0-9_]{0,62})$/;
+
+function providerKeySources(env: Record<string, string | undefined>): ProviderKeySource[] {
+  const sources: ProviderKeySource[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    const match = PROVIDER_KEY.exec(name);
+    if (!match?.[2] || !value) continue;
+    const provider = match[2].toLowerCase();
+    sources.push(match[1] ? { provider, file: value } : { provider, value });
+  }
+  return sources;
 }
 
 export type ConfigResult =
@@ -98,12 +120,15 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Con
       maxConcurrentStreams: e.GATEWAY_MAX_CONCURRENT_STREAMS,
       maxHeldBodyBytes: e.GATEWAY_MAX_HELD_BODY_BYTES,
     },
+    providerKeys: providerKeySources(env),
     piiHmacKey: e.GATEWAY_PII_HMAC_KEY,
     shutdownGraceMs: e.GATEWAY_SHUTDOWN_GRACE_MS,
     logLevel: e.GATEWAY_LOG_LEVEL,
   };
   const known = new Set(Object.keys(GatewayEnv.shape));
-  const unknown = Object.keys(env).filter((name) => name.startsWith("GATEWAY_") && !known.has(name));
+  const unknown = Object.keys(env).filter(
+    (name) => name.startsWith("GATEWAY_") && !known.has(name) && !PROVIDER_KEY.test(name),
+  );
   return { ok: true, config: deepFreeze(config), unknown };
 }
 

@@ -6,8 +6,13 @@ import type { AuditSink } from "./pipeline/audit-record.ts";
 import { GatewayExchange } from "./pipeline/gateway-exchange.ts";
 import { openAiErrorResponse } from "./pipeline/openai-error-body.ts";
 import type { Clock, IdGenerator } from "./pipeline/ports.ts";
+import { ProviderAttempt } from "./pipeline/provider-attempt.ts";
 import { startExtProcServer } from "./protocol/ext-proc-server.ts";
 import type { LocalReplies } from "./protocol/http-exchange.ts";
+import { loadProviderKeys, PROVIDER_ADAPTERS } from "./provider-adapters.ts";
+
+/** gRPC metadata key that Envoy's per-provider upstream filter sends (envoy/envoy.yaml). */
+export const PROVIDER_METADATA_KEY = "x-gateway-provider";
 
 export interface RunningGateway {
   readonly port: number;
@@ -34,6 +39,7 @@ export async function startGateway(
   const policies = await PolicyStore.open(config.bundle.path, config.bundle.pollMs, logger);
   const clock = parts.clock ?? systemClock;
   const ids = parts.ids ?? randomIds;
+  const credentials = loadProviderKeys(config.providerKeys);
   const piiHmacKey = config.piiHmacKey ? Buffer.from(config.piiHmacKey, "utf8") : undefined;
   if (!piiHmacKey) logger.warn("GATEWAY_PII_HMAC_KEY is not set: the `hash` PII action redacts instead");
   const replies: LocalReplies = {
@@ -54,8 +60,20 @@ export async function startGateway(
     maxConcurrentStreams: config.limits.maxConcurrentStreams,
     maxHeldBodyBytes: config.limits.maxHeldBodyBytes,
     maxMessageBytes: config.limits.maxBodyBytes + 1024 * 1024,
-    createProcessor: () =>
-      new GatewayExchange({
+    createProcessor: (metadata) => {
+      // The per-attempt "translate" filter of each provider cluster names its provider.
+      const provider = metadata.get(PROVIDER_METADATA_KEY);
+      if (provider !== undefined) {
+        return new ProviderAttempt({
+          provider,
+          policies,
+          adapters: PROVIDER_ADAPTERS,
+          credentials,
+          maxBodyBytes: config.limits.maxBodyBytes,
+          logger,
+        });
+      }
+      return new GatewayExchange({
         policies,
         audit: parts.audit,
         clock,
@@ -63,7 +81,8 @@ export async function startGateway(
         maxBodyBytes: config.limits.maxBodyBytes,
         piiHmacKey,
         logger,
-      }),
+      });
+    },
     replies,
     logger,
   });

@@ -8,9 +8,17 @@ import {
 } from "../../extproc/src/adapters/clickhouse/clickhouse-audit-sink.ts";
 import { parseGatewayConfig } from "../../extproc/src/config.ts";
 import { type RunningGateway, startGateway } from "../../extproc/src/start-gateway.ts";
+import { type AnthropicUpstream, startAnthropicUpstream } from "../demo/anthropic-upstream/index.ts";
+import { type GeminiUpstream, startGeminiUpstream } from "../demo/gemini-upstream/index.ts";
 import { type DemoUpstream, startDemoUpstream } from "../demo/openai-upstream/index.ts";
 import { type EnvoyHarness, startEnvoyHarness } from "../harness/envoy-harness.ts";
 import { openTestClickHouse, type TestClickHouse, uniqueDatabase } from "./test-clickhouse.ts";
+
+/** The keys the gateway holds for the mock providers (never the callers' keys). */
+export const PROVIDER_KEYS = {
+  anthropic: "sk-ant-test-provider-key",
+  gemini: "gemini-test-provider-key",
+} as const;
 
 export const DEMO_KEYS = {
   alice: "gwk_demo_alice_7f3c9a",
@@ -24,6 +32,8 @@ export interface GatewayUnderTest {
   readonly harness: EnvoyHarness;
   readonly gateway: RunningGateway;
   readonly upstream: DemoUpstream;
+  readonly anthropic: AnthropicUpstream;
+  readonly gemini: GeminiUpstream;
   readonly audit: ClickHouseAuditSink;
   readonly clickhouse: TestClickHouse;
   readonly table: string;
@@ -53,6 +63,8 @@ export async function startGatewayUnderTest(
     GATEWAY_AUDIT_SPOOL_DIR: spoolDir,
     GATEWAY_SHUTDOWN_GRACE_MS: "2000",
     GATEWAY_PII_HMAC_KEY: "end-to-end-test-hmac-key",
+    GATEWAY_PROVIDER_KEY_ANTHROPIC: PROVIDER_KEYS.anthropic,
+    GATEWAY_PROVIDER_KEY_GEMINI: PROVIDER_KEYS.gemini,
     GATEWAY_LOG_LEVEL: process.env.GATEWAY_TEST_LOG_LEVEL ?? "silent",
     ...options.env,
   });
@@ -64,10 +76,16 @@ export async function startGatewayUnderTest(
   const audit = await createClickHouseAuditSink({ ...chConfig, spoolDir, logger, flushIntervalMs: 200 });
   const gateway = await startGateway(config, logger, { audit });
   const upstream = await startDemoUpstream({ host: "127.0.0.1", port: 0 });
+  const anthropic = await startAnthropicUpstream({
+    host: "127.0.0.1",
+    port: 0,
+    apiKey: PROVIDER_KEYS.anthropic,
+  });
+  const gemini = await startGeminiUpstream({ host: "127.0.0.1", port: 0, apiKey: PROVIDER_KEYS.gemini });
   const harness = await startEnvoyHarness({
     envoyConfigPath: "envoy/envoy.yaml",
     processorAddress: `127.0.0.1:${gateway.port}`,
-    clusters: { provider_demo: upstream.url },
+    clusters: { provider_demo: upstream.url, provider_anthropic: anthropic.url, provider_gemini: gemini.url },
   });
   const table = `${database}.${chConfig.table}`;
   return {
@@ -75,6 +93,8 @@ export async function startGatewayUnderTest(
     harness,
     gateway,
     upstream,
+    anthropic,
+    gemini,
     audit,
     clickhouse,
     table,
@@ -91,6 +111,8 @@ export async function startGatewayUnderTest(
       await gateway.close();
       await audit.close();
       await upstream.close();
+      await anthropic.close();
+      await gemini.close();
       await clickhouse.drop();
     },
   };

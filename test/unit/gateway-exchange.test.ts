@@ -83,7 +83,10 @@ describe("the request pipeline with the shipped policy", () => {
     const onBody = await ex.onRequestBody(chatBody("gpt-4o-mini"), true);
     assert.equal(onBody.kind, "continue");
     if (onBody.kind === "continue") {
-      assert.deepEqual(onBody.headers?.set, [{ name: "x-gateway-route", value: "demo" }]);
+      assert.deepEqual(onBody.headers?.set, [
+        { name: "x-gateway-route", value: "demo" },
+        { name: "x-gateway-target-model", value: "gpt-4o-mini" },
+      ]);
       assert.equal(onBody.clearRouteCache, true);
       assert.equal(onBody.body, undefined, "body passes byte for byte when the model is unchanged");
     }

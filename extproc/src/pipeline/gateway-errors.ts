@@ -17,9 +17,11 @@ export const GATEWAY_ERRORS = {
   model_missing: { status: 400, type: "invalid_request_error" },
   model_invalid: { status: 400, type: "invalid_request_error" },
   invalid_request: { status: 400, type: "invalid_request_error" },
+  unsupported_feature: { status: 422, type: "invalid_request_error" },
   policy_denied: { status: 403, type: "permission_error" },
   policy_error: { status: 500, type: "api_error" },
   provider_response_unreadable: { status: 502, type: "api_error" },
+  provider_auth_failed: { status: 502, type: "api_error" },
   overloaded: { status: 503, type: "api_error" },
   internal_error: { status: 500, type: "api_error" },
 } as const satisfies Record<string, { status: number; type: string }>;

@@ -1,6 +1,7 @@
 import type { HeaderEntry } from "../protocol/http-exchange.ts";
 import type { InspectedBody } from "./inspect-request-body.ts";
 import { applyTextEdits, type TextEdit } from "./json-string-values.ts";
+import { TARGET_MODEL_HEADER } from "./provider-attempt.ts";
 import type { PolicyDecision } from "./policy-decision.ts";
 
 /** Envoy's route table matches this header (see envoy/envoy.yaml); Envoy removes it before forwarding. */
@@ -13,8 +14,8 @@ export interface UpstreamChanges {
 }
 
 /**
- * How an allowed request leaves the gateway: routed to the chosen provider, with the provider's
- * model name, PII replaced as the policy said, uncompressed when it arrived compressed (so what was inspected is what is sent),
+ * How an allowed request leaves the gateway's decision filter: routed to the chosen provider, with
+ * PII replaced as the policy said, uncompressed when it arrived compressed (so what was inspected is what is sent),
  * and with a content-length that matches the body Envoy will forward.
  */
 export function upstreamChanges(
@@ -28,13 +29,13 @@ export function upstreamChanges(
   if (route) set.push({ name: ROUTE_HEADER, value: route.provider });
   for (const [name, value] of Object.entries(decision.headers)) set.push({ name, value });
 
-  const edits = [...redactionEdits];
-  const modelSpan = body.json?.topLevelStrings.get("model");
-  if (modelSpan && body.llm && route && route.model !== body.llm.model) {
-    edits.push({ start: modelSpan.start, end: modelSpan.end, replacement: JSON.stringify(route.model) });
-  }
+  // The provider's model name is applied per attempt by the provider's translate filter, which
+  // knows which provider the attempt goes to; here it only travels as a header.
+  if (route) set.push({ name: TARGET_MODEL_HEADER, value: route.model });
   let newBody: Buffer | undefined;
-  if (body.json && edits.length > 0) newBody = Buffer.from(applyTextEdits(body.json.text, edits), "utf8");
+  if (body.json && redactionEdits.length > 0) {
+    newBody = Buffer.from(applyTextEdits(body.json.text, redactionEdits), "utf8");
+  }
   if (body.wasEncoded) {
     newBody ??= body.decoded;
     remove.push("content-encoding");

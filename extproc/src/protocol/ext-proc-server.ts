@@ -15,7 +15,8 @@ export interface ExtProcServerOptions {
   readonly maxHeldBodyBytes: number;
   /** Largest single gRPC message accepted: Envoy's buffered body plus room for headers. */
   readonly maxMessageBytes: number;
-  readonly createProcessor: () => StreamProcessor;
+  /** Builds the processor for one stream from the gRPC call metadata (set per filter in Envoy). */
+  readonly createProcessor: (metadata: ReadonlyMap<string, string>) => StreamProcessor;
   readonly replies: LocalReplies;
   readonly logger: Logger;
 }

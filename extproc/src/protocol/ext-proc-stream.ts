@@ -9,7 +9,7 @@ import type { StreamAdmission } from "./stream-admission.ts";
 export type ProcessCall = ServerDuplexStream<ProcessingRequest__Output, ProcessingResponse>;
 
 export interface StreamLoopDeps {
-  readonly createProcessor: () => StreamProcessor;
+  readonly createProcessor: (metadata: ReadonlyMap<string, string>) => StreamProcessor;
   readonly replies: LocalReplies;
   readonly admission: StreamAdmission;
   readonly logger: Logger;
@@ -24,7 +24,7 @@ export interface StreamLoopDeps {
  */
 export function serveProcessStream(call: ProcessCall, deps: StreamLoopDeps): void {
   const admitted = deps.admission.tryOpenStream();
-  const processor = admitted ? deps.createProcessor() : undefined;
+  const processor = admitted ? deps.createProcessor(callMetadata(call)) : undefined;
   let finished = false;
   let queue: Promise<void> = Promise.resolve();
 
@@ -130,4 +130,13 @@ function dispatch(
       return processor.onResponseBody(body?.body ?? Buffer.alloc(0), body?.end_of_stream ?? false);
     }
   }
+}
+
+/** The call's string metadata (Envoy's grpc_service.initial_metadata), keys lower-cased. */
+function callMetadata(call: ProcessCall): ReadonlyMap<string, string> {
+  const entries = new Map<string, string>();
+  for (const [key, value] of Object.entries(call.metadata.getMap())) {
+    if (typeof value === "string") entries.set(key.toLowerCase(), value);
+  }
+  return entries;
 }

@@ -1,6 +1,7 @@
 import { loadPolicy } from "@open-policy-agent/opa-wasm";
 import { buildKeyDirectory } from "../../pipeline/key-directory.ts";
 import type { PolicySnapshot } from "../../pipeline/ports.ts";
+import { buildProviderDirectory } from "../../pipeline/provider-directory.ts";
 import { bundlePiiDetectors } from "./bundle-pii-detectors.ts";
 import type { PolicyBundle } from "./policy-bundle.ts";
 
@@ -22,6 +23,11 @@ export async function loadOpaWasmPolicy(bundle: PolicyBundle): Promise<PolicySna
     revision: bundle.revision,
     keys: keys.value,
     detectors: bundlePiiDetectors(gatewayData),
+    providers: buildProviderDirectory(
+      typeof gatewayData === "object" && gatewayData !== null && "providers" in gatewayData
+        ? gatewayData.providers
+        : {},
+    ),
     evaluate: (input) => policy.evaluate(input, DECISION_ENTRYPOINT),
   };
 }

@@ -1,4 +1,4 @@
-import type { TranslatedResponse } from "../translation-types.ts";
+import type { TranslatedResponse } from "../../../pipeline/provider-translation.ts";
 import { anthropicErrorToOpenAi, malformedAnswer } from "./anthropic-error-to-openai.ts";
 import { AnthropicMessage } from "./anthropic-response-schemas.ts";
 import { toFinishReason } from "./anthropic-stop-reason-to-openai.ts";

@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
-import type { StreamTranslator, TokenUsage } from "../translation-types.ts";
+import type { StreamTranslator, TokenUsage } from "../../../pipeline/provider-translation.ts";
 import { openAiError } from "./anthropic-error-to-openai.ts";
 import { type AnthropicUsage, StreamEvent } from "./anthropic-response-schemas.ts";
 import { type FinishReason, toFinishReason } from "./anthropic-stop-reason-to-openai.ts";

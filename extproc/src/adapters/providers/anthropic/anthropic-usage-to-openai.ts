@@ -1,4 +1,4 @@
-import type { TokenUsage } from "../translation-types.ts";
+import type { TokenUsage } from "../../../pipeline/provider-translation.ts";
 import type { AnthropicUsage } from "./anthropic-response-schemas.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Translated } from "../translation-types.ts";
+import type { Translated } from "../../../pipeline/provider-translation.ts";
 import type { ImageSource, TextBlock, UserBlock } from "./anthropic-request-types.ts";
 import type { TextContent, UserContent } from "./openai-chat-request-schema.ts";
 import { invalid, succeed, unsupported } from "./translation-failure.ts";

@@ -1,4 +1,4 @@
-import type { Translated } from "../translation-types.ts";
+import type { Translated } from "../../../pipeline/provider-translation.ts";
 import type { AnthropicMessage, AssistantBlock, TextBlock, UserBlock } from "./anthropic-request-types.ts";
 import type { ChatMessage } from "./openai-chat-request-schema.ts";
 import { textContentBlocks, userContentBlocks } from "./openai-content-to-anthropic.ts";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ProviderRequest, Translated } from "../translation-types.ts";
+import type { ProviderRequest, Translated } from "../../../pipeline/provider-translation.ts";
 import type { AnthropicMessagesRequest } from "./anthropic-request-types.ts";
 import { OpenAiChatRequest } from "./openai-chat-request-schema.ts";
 import { toAnthropicConversation } from "./openai-to-anthropic-messages.ts";

@@ -1,4 +1,4 @@
-import type { Translated } from "../translation-types.ts";
+import type { Translated } from "../../../pipeline/provider-translation.ts";
 import type { ToolUseBlock } from "./anthropic-request-types.ts";
 import type { ToolCall } from "./openai-chat-request-schema.ts";
 import { invalid, succeed } from "./translation-failure.ts";

@@ -1,4 +1,4 @@
-import type { Translated } from "../translation-types.ts";
+import type { Translated } from "../../../pipeline/provider-translation.ts";
 
 /**
  * Builders for the two ways a caller's request can fail translation: 400 when the request itself is

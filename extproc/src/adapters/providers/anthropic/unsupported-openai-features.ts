@@ -1,4 +1,4 @@
-import type { Translated } from "../translation-types.ts";
+import type { Translated } from "../../../pipeline/provider-translation.ts";
 import type { OpenAiChatRequest } from "./openai-chat-request-schema.ts";
 import { succeed, unsupported } from "./translation-failure.ts";
 

@@ -1,4 +1,4 @@
-import type { TokenUsage } from "../translation-types.ts";
+import type { TokenUsage } from "../../../pipeline/provider-translation.ts";
 import type { GeminiCandidate, GeminiResponsePart, GeminiUsageMetadata } from "./gemini-response-schema.ts";
 
 /**

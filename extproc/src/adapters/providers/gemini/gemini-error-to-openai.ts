@@ -1,4 +1,4 @@
-import type { TranslatedResponse } from "../translation-types.ts";
+import type { TranslatedResponse } from "../../../pipeline/provider-translation.ts";
 import { GeminiErrorBody } from "./gemini-response-schema.ts";
 import { type OpenAiError, openAiError, openAiErrorBuffer } from "./openai-error-body.ts";
 

@@ -1,4 +1,4 @@
-import type { TranslatedResponse } from "../translation-types.ts";
+import type { TranslatedResponse } from "../../../pipeline/provider-translation.ts";
 import {
   answerParts,
   openAiFinishReason,

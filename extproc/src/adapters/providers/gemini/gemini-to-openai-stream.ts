@@ -1,5 +1,5 @@
 import { createParser, type EventSourceParser } from "eventsource-parser";
-import type { StreamTranslator, TokenUsage } from "../translation-types.ts";
+import type { StreamTranslator, TokenUsage } from "../../../pipeline/provider-translation.ts";
 import { type OpenAiUsage, openAiUsage, ToolCallIds, tokenUsage } from "./gemini-candidate-to-openai.ts";
 import { googleErrorToOpenAi } from "./gemini-error-to-openai.ts";
 import { GeminiErrorBody, GenerateContentResponse } from "./gemini-response-schema.ts";

@@ -1,4 +1,4 @@
-import type { Translated } from "../translation-types.ts";
+import type { Translated } from "../../../pipeline/provider-translation.ts";
 import type { GeminiContent, GeminiPart } from "./gemini-request-types.ts";
 import type { ChatMessage } from "./openai-chat-request-schema.ts";
 import { userPart } from "./openai-to-gemini-parts.ts";

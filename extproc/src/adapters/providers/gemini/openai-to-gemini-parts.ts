@@ -1,4 +1,4 @@
-import type { Translated } from "../translation-types.ts";
+import type { Translated } from "../../../pipeline/provider-translation.ts";
 import type { GeminiPart } from "./gemini-request-types.ts";
 import type { UserContentPart } from "./openai-chat-request-schema.ts";
 import { invalidRequest, translated, unsupported } from "./translation-failures.ts";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ProviderRequest, Translated } from "../translation-types.ts";
+import type { ProviderRequest, Translated } from "../../../pipeline/provider-translation.ts";
 import type { GeminiRequest } from "./gemini-request-types.ts";
 import { OpenAiChatRequest } from "./openai-chat-request-schema.ts";
 import { openAiMessagesToGemini } from "./openai-to-gemini-contents.ts";

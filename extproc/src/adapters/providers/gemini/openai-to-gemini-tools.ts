@@ -1,4 +1,4 @@
-import type { Translated } from "../translation-types.ts";
+import type { Translated } from "../../../pipeline/provider-translation.ts";
 import type { GeminiFunctionDeclaration, GeminiToolConfig } from "./gemini-request-types.ts";
 import { jsonSchemaToGemini } from "./json-schema-to-gemini.ts";
 import { FunctionTools, type OpenAiChatRequest, type ToolChoice } from "./openai-chat-request-schema.ts";

@@ -1,4 +1,4 @@
-import type { Translated, TranslationFailure } from "../translation-types.ts";
+import type { Translated, TranslationFailure } from "../../../pipeline/provider-translation.ts";
 
 /**
  * The three ways an OpenAI request can fail to become a Gemini request. Codes are stable: the

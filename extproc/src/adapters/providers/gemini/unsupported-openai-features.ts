@@ -1,4 +1,4 @@
-import type { Translated } from "../translation-types.ts";
+import type { Translated } from "../../../pipeline/provider-translation.ts";
 import { translated, unsupported } from "./translation-failures.ts";
 
 /**

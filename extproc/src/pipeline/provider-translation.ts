@@ -1,7 +1,11 @@
+import type { HeaderEntry } from "../protocol/http-exchange.ts";
+import type { ApiKind } from "./policy-input.ts";
+import type { ParsedJsonBody } from "./strict-json.ts";
+
 /**
- * Provider-neutral translation contracts shared by every provider adapter
- * (Anthropic, Gemini, ...). Pure data: no ext_proc or pipeline types, so the
- * adapters stay testable without Envoy and the pipeline decides how to apply them.
+ * Provider-neutral translation contracts: what a provider adapter (OpenAI-compatible, Anthropic,
+ * Gemini) offers the per-attempt pipeline. Pure data: the adapters stay testable without Envoy,
+ * and the pipeline decides how to apply them.
  */
 
 /** The upstream request an adapter builds. Headers exclude credentials: they are injected elsewhere. */
@@ -43,4 +47,18 @@ export interface StreamTranslator {
   push(chunk: Buffer): Buffer;
   end(): Buffer;
   usage(): TokenUsage | undefined;
+}
+
+/** The wire API a provider speaks; data.gateway.providers names it per provider. */
+export type ProviderApi = "openai" | "anthropic" | "gemini";
+
+export interface ProviderAdapter {
+  /** Builds the provider's request from the caller's OpenAI-style request to `api`. */
+  translateRequest(api: ApiKind, body: ParsedJsonBody, model: string): Translated<ProviderRequest>;
+  /** False for OpenAI-compatible providers: their answers already have the caller's shape. */
+  readonly translatesAnswers: boolean;
+  translateAnswer(status: number, body: Buffer, model: string): TranslatedResponse;
+  streamTranslator(model: string, includeUsage: boolean): StreamTranslator;
+  /** The headers that carry the provider key. */
+  credentialHeaders(key: string): HeaderEntry[];
 }

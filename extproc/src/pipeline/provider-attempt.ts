@@ -1,0 +1,170 @@
+import type { Logger } from "pino";
+import {
+  type ExchangeAction,
+  type HeaderEntry,
+  type HeaderList,
+  headerValue,
+  type StreamEndReason,
+  type StreamProcessor,
+} from "../protocol/http-exchange.ts";
+import { classifyApi } from "./classify-api.ts";
+import type { GatewayError } from "./gateway-errors.ts";
+import { openAiErrorResponse } from "./openai-error-body.ts";
+import type { PolicySource } from "./ports.ts";
+import type { ProviderAdapter, ProviderApi, StreamTranslator } from "./provider-translation.ts";
+import { decodeUtf8 } from "./request-body.ts";
+import { parseStrictJson } from "./strict-json.ts";
+
+/** Set by the gateway's decision for the per-attempt filter: the provider's model name. */
+export const TARGET_MODEL_HEADER = "x-gateway-target-model";
+
+export interface ProviderAttemptDeps {
+  /** The provider this attempt goes to: the upstream filter's gRPC metadata names it. */
+  readonly provider: string;
+  readonly policies: PolicySource;
+  readonly adapters: ReadonlyMap<ProviderApi, ProviderAdapter>;
+  /** Provider name → API key, from the gateway's configuration; never from the caller. */
+  readonly credentials: ReadonlyMap<string, string>;
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+}
+
+const CONTINUE: ExchangeAction = { kind: "continue" };
+
+/**
+ * One attempt to one provider, run by Envoy's upstream "translate" filter, so a retry to another
+ * provider is translated anew for that provider. It turns the approved OpenAI-style request into
+ * the provider's request with the provider's key, and the provider's answer back into the
+ * caller's shape. It holds nothing between attempts: everything it needs travels in the request.
+ */
+export class ProviderAttempt implements StreamProcessor {
+  private adapter: ProviderAdapter | undefined;
+  private model = "";
+  private requestId = "";
+  private api = classifyApi("", "");
+  private includeUsage = false;
+  private stream: StreamTranslator | undefined;
+  private answerChunks: Buffer[] = [];
+  private answerStatus = 0;
+
+  constructor(private readonly deps: ProviderAttemptDeps) {}
+
+  async onRequestHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
+    this.requestId = headerValue(headers, "x-request-id") ?? "";
+    this.api = classifyApi(
+      headerValue(headers, ":method") ?? "",
+      (headerValue(headers, ":path") ?? "").split("?")[0] ?? "",
+    );
+    this.model = headerValue(headers, TARGET_MODEL_HEADER) ?? "";
+    const info = this.deps.policies.current().providers.get(this.deps.provider);
+    this.adapter = info ? this.deps.adapters.get(info.api) : undefined;
+    if (!this.adapter || this.model === "") {
+      this.deps.logger.error(
+        { provider: this.deps.provider, requestId: this.requestId },
+        "attempt without a usable route",
+      );
+      return this.refuse({
+        code: "internal_error",
+        message: `the gateway cannot send requests to '${this.deps.provider}'`,
+      });
+    }
+    const strip = headers.filter((h) => h.name.startsWith("x-gateway-")).map((h) => h.name);
+    return { kind: "continue", headers: { remove: strip, set: this.credentialHeaders() } };
+  }
+
+  async onRequestBody(body: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
+    if (!endOfStream) return CONTINUE;
+    const adapter = this.adapter;
+    if (!adapter) throw new Error("request body before request headers");
+    const text = decodeUtf8(body);
+    const json = text.ok ? parseStrictJson(text.value) : text;
+    if (!json.ok) return this.refuse(json.error);
+    const request = adapter.translateRequest(this.api, json.value, this.model);
+    if (!request.ok) {
+      const { status, code, message, param } = request.error;
+      return this.refuse({
+        code: status === 422 ? "unsupported_feature" : "invalid_request",
+        message,
+        status,
+        reasonCodes: [code],
+        ...(param ? { param } : {}),
+      });
+    }
+    const stream =
+      (json.value.value as { stream?: unknown; stream_options?: { include_usage?: unknown } }) ?? {};
+    this.includeUsage = stream.stream_options?.include_usage === true;
+    const set: HeaderEntry[] = Object.entries(request.value.headers).map(([name, value]) => ({
+      name,
+      value,
+    }));
+    if (request.value.path !== "") set.push({ name: ":path", value: request.value.path });
+    set.push({ name: "content-length", value: String(request.value.body.length) });
+    return { kind: "continue", headers: { set }, body: request.value.body };
+  }
+
+  async onResponseHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
+    this.answerStatus = Number(headerValue(headers, ":status") ?? 0);
+    if (this.answerStatus === 401 || this.answerStatus === 403) {
+      // The provider refused the gateway's key, not the caller's: the caller's SDK must not be told
+      // its own key is bad.
+      this.deps.logger.error(
+        { provider: this.deps.provider, status: this.answerStatus },
+        "provider refused the gateway's key",
+      );
+      return this.refuse({
+        code: "provider_auth_failed",
+        message: `the provider '${this.deps.provider}' refused the gateway's credentials`,
+      });
+    }
+    const adapter = this.adapter;
+    if (!adapter?.translatesAnswers || endOfStream) return CONTINUE;
+    const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
+    if (this.answerStatus < 300 && contentType.startsWith("text/event-stream")) {
+      this.stream = adapter.streamTranslator(this.model, this.includeUsage);
+      return {
+        kind: "continue",
+        responseBodyMode: "streamed",
+        headers: { set: [{ name: "content-type", value: "text/event-stream; charset=utf-8" }] },
+      };
+    }
+    return CONTINUE;
+  }
+
+  async onResponseBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
+    const adapter = this.adapter;
+    if (!adapter?.translatesAnswers) return CONTINUE;
+    if (this.stream) {
+      const out = endOfStream
+        ? Buffer.concat([this.stream.push(chunk), this.stream.end()])
+        : this.stream.push(chunk);
+      return { kind: "continue", body: out };
+    }
+    this.answerChunks.push(chunk);
+    if (!endOfStream) return CONTINUE;
+    const answer = adapter.translateAnswer(this.answerStatus, Buffer.concat(this.answerChunks), this.model);
+    this.answerChunks = [];
+    return {
+      kind: "continue",
+      body: answer.body,
+      headers: {
+        remove: ["content-encoding"],
+        set: [
+          { name: ":status", value: String(answer.status) },
+          { name: "content-type", value: "application/json" },
+          { name: "content-length", value: String(answer.body.length) },
+        ],
+      },
+    };
+  }
+
+  onStreamEnd(_reason: StreamEndReason): void {}
+
+  private credentialHeaders(): HeaderEntry[] {
+    const key = this.deps.credentials.get(this.deps.provider);
+    return key && this.adapter ? this.adapter.credentialHeaders(key) : [];
+  }
+
+  private refuse(error: GatewayError): ExchangeAction {
+    return openAiErrorResponse(error, this.requestId || "unknown");
+  }
+}
