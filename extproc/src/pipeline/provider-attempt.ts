@@ -49,7 +49,7 @@ export class ProviderAttempt implements StreamProcessor {
 
   constructor(private readonly deps: ProviderAttemptDeps) {}
 
-  async onRequestHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
+  async onRequestHeaders(headers: HeaderList): Promise<ExchangeAction> {
     this.requestId = headerValue(headers, "x-request-id") ?? "";
     this.api = classifyApi(
       headerValue(headers, ":method") ?? "",

@@ -1,8 +1,8 @@
 import type { HeaderEntry } from "../protocol/http-exchange.ts";
 import type { InspectedBody } from "./inspect-request-body.ts";
 import { applyTextEdits, type TextEdit } from "./json-string-values.ts";
-import { TARGET_MODEL_HEADER } from "./provider-attempt.ts";
 import type { PolicyDecision } from "./policy-decision.ts";
+import { TARGET_MODEL_HEADER } from "./provider-attempt.ts";
 
 /** Envoy's route table matches this header (see envoy/envoy.yaml); Envoy removes it before forwarding. */
 export const ROUTE_HEADER = "x-gateway-route";
