@@ -51,6 +51,8 @@ function clusterAddresses(): { cluster: string; host: string; port: number }[] {
   const clusters = list(obj(envoy.static_resources, "static_resources").clusters, "clusters");
   return clusters.flatMap((raw) => {
     const cluster = obj(raw, "cluster");
+    // An aggregate cluster has no endpoints of its own: its member clusters carry them.
+    if (cluster.cluster_type !== undefined && cluster.load_assignment === undefined) return [];
     const endpoints = list(obj(cluster.load_assignment, "load_assignment").endpoints, "endpoints");
     return endpoints.flatMap((group) =>
       list(obj(group, "endpoints[]").lb_endpoints, "lb_endpoints").map((lb) => {
@@ -109,6 +111,42 @@ describe("docker-compose.yml agrees with envoy/envoy.yaml", () => {
     assert.ok(demo, "cluster provider_demo");
     assert.equal(demo.host, "demo-upstream");
     assert.equal(Number(environment("demo-upstream").get("PORT") ?? 8080), demo.port);
+  });
+
+  test("the stand-in self-hosted server listens where the provider_local cluster points", () => {
+    const local = clusterAddresses().find((address) => address.cluster === "provider_local");
+    assert.ok(local, "cluster provider_local");
+    assert.equal(local.host, "local-llm");
+    assert.equal(Number(environment("local-llm").get("PORT")), local.port);
+  });
+
+  test("Envoy starts after every compose service its clusters name, once it is healthy", () => {
+    const dependsOn = obj(service("envoy").depends_on, "envoy.depends_on");
+    const hosts = new Set(clusterAddresses().map((address) => address.host));
+    for (const host of [...hosts].filter((name) => name in services)) {
+      assert.deepEqual(dependsOn[host], { condition: "service_healthy" }, `envoy waits for ${host}`);
+      assert.ok(service(host).healthcheck, `${host} has a health check`);
+    }
+  });
+
+  test("every cluster has an address: aggregate clusters only name clusters that do", () => {
+    const addressed = new Set(clusterAddresses().map((address) => address.cluster));
+    const clusters = list(obj(envoy.static_resources, "static_resources").clusters, "clusters").map((raw) =>
+      obj(raw, "cluster"),
+    );
+    for (const cluster of clusters) {
+      if (cluster.cluster_type === undefined) {
+        assert.ok(addressed.has(String(cluster.name)), `cluster ${String(cluster.name)} has an address`);
+        continue;
+      }
+      const config = obj(obj(cluster.cluster_type, "cluster_type").typed_config, "cluster_type.typed_config");
+      for (const member of list(config.clusters, `${String(cluster.name)} clusters`)) {
+        assert.ok(
+          addressed.has(String(member)),
+          `${String(cluster.name)} member ${String(member)} has an address`,
+        );
+      }
+    }
   });
 
   test("Envoy's listener and admin ports are published", () => {
