@@ -58,3 +58,28 @@ export function isRightBoundary(text: string, index: number): boolean {
   if (c === 46 || c === 45 || c === 95) return !isAsciiAlnum(text.charCodeAt(index + 1));
   return true;
 }
+
+/**
+ * A non-ASCII letter, digit or mark that may be part of an internationalized address (RFC 6531
+ * local part, IDN label): "müller", "münchen". Scripts written without spaces between words (Han,
+ * kana, Thai, Lao, Myanmar, Khmer) and full-width forms are left out: there a run of letters glued
+ * to an address is the sentence around it ("連絡先taro@example.jp"), not part of the address.
+ */
+export function isIntlWordChar(c: number): boolean {
+  if (c < 128 || Number.isNaN(c)) return false;
+  if (c >= 0x0e00 && c <= 0x0eff) return false; // Thai, Lao
+  if (c >= 0x1000 && c <= 0x109f) return false; // Myanmar
+  if (c >= 0x1780 && c <= 0x17ff) return false; // Khmer
+  if (c >= 0x2e80 && c <= 0xa4cf) return false; // CJK radicals, kana, CJK ideographs, Yi
+  if (c >= 0xf900 && c <= 0xfaff) return false; // CJK compatibility ideographs
+  if (c >= 0xff00 && c <= 0xffef) return false; // half- and full-width forms
+  return NON_ASCII_WORD.test(String.fromCharCode(c));
+}
+
+const ATEXT_SYMBOLS = new Uint8Array(128);
+for (const symbol of "!#$%&'*+-/=?^_`{|}~") ATEXT_SYMBOLS[symbol.charCodeAt(0)] = 1;
+
+/** RFC 5322 atext besides letters and digits: ! # $ % & ' * + - / = ? ^ _ ` { | } ~ */
+export function isAtextSymbol(c: number): boolean {
+  return c < 128 && ATEXT_SYMBOLS[c] === 1;
+}

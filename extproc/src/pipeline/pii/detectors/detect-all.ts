@@ -10,9 +10,12 @@ import type { Detector, TextMatch } from "./types.ts";
 import { US_SSN } from "./us-ssn.ts";
 
 /**
- * When two detectors claim overlapping text, the longer match wins (it explains more of the
- * text), then the more sensitive type: a credential over a card over contact data, custom types
- * last. The order is fixed so redaction is the same on every replica.
+ * When two detectors claim overlapping text, a built-in secret (credential, key, token) wins over
+ * anything else whatever their lengths: "https://ghp_…@github.com" is a leaked token, not an
+ * address, and a policy that blocks tokens but redacts addresses must see the token. Otherwise the
+ * longer match wins (it explains more of the text), then the more sensitive type: a credential over
+ * a card over contact data, custom types last. The order is fixed so redaction is the same on every
+ * replica.
  */
 const PRIORITY: readonly string[] = [
   AWS_ACCESS_KEY,
@@ -29,9 +32,19 @@ const PRIORITY: readonly string[] = [
   PHONE,
 ];
 const RANK = new Map(PRIORITY.map((type, index) => [type, index]));
+const SECRETS: ReadonlySet<string> = new Set([
+  AWS_ACCESS_KEY,
+  GITHUB_TOKEN,
+  OPENAI_API_KEY,
+  ANTHROPIC_API_KEY,
+  PRIVATE_KEY,
+  JWT,
+]);
 
-/** Negative: `a` wins. Custom types rank after all built-ins, among themselves by name. */
+/** Negative: `a` wins. Secrets first; custom types rank after all built-ins, among themselves by name. */
 function compareStrength(a: TextMatch, b: TextMatch): number {
+  const secretA = SECRETS.has(a.type);
+  if (secretA !== SECRETS.has(b.type)) return secretA ? -1 : 1;
   const byLength = b.end - b.start - (a.end - a.start);
   if (byLength !== 0) return byLength;
   const rankA = RANK.get(a.type) ?? PRIORITY.length;

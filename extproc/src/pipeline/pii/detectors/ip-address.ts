@@ -16,9 +16,12 @@ import type { Detector, TextMatch } from "./types.ts";
  * too: an internal address still identifies infrastructure or a person's machine, and the policy
  * can allow the type if a team does not care.
  *
- * A dotted quad inside a longer dotted run (version 1.2.3.4.5, "v1.2.3.4", OIDs) is not an address.
- * An IPv6 candidate needs at least two hextet groups besides "::", so "::" and "::1" alone (C++
- * scopes, code) do not count, and one of them has to contain a digit, so "dead::beef" does not.
+ * A dotted quad inside a longer dotted run (version 1.2.3.4.5, "v1.2.3.4", OIDs) is not an address,
+ * nor one that a version word names ("version 1.2.3.4", "Build 23.10.1.7", "upgraded to 12.4.1.52").
+ * An IPv6 candidate needs at least two hextet groups besides "::", so "::" alone and "std::" (C++
+ * scopes, code) do not count, and one of them has to contain a digit, so "dead::beef" does not. The
+ * loopback "::1" is the one exception. A single ':' before an address is punctuation
+ * ("value :2001:db8::1"), not part of it.
  */
 export const IP_ADDRESS = "IP_ADDRESS";
 const MAX_LENGTH = 45; // the longest IPv6 text form, with an IPv4 tail
@@ -41,6 +44,55 @@ function ipv4Octets(text: string, run: NumericRun, k: number): boolean {
   return true;
 }
 
+/** Words after which a dotted quad is a version number, not an address. */
+const VERSION_WORDS = new Set([
+  "v",
+  "ver",
+  "version",
+  "build",
+  "release",
+  "rev",
+  "revision",
+  "firmware",
+  "fw",
+]);
+/** Verbs that, followed by "to", announce a version: "upgraded to 12.4.1.52". */
+const UPGRADE_VERBS = new Set([
+  "upgrade",
+  "upgraded",
+  "update",
+  "updated",
+  "downgrade",
+  "downgraded",
+  "bump",
+  "bumped",
+]);
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** The ASCII word ending just before `end` (after spaces), lower-cased, with its start; "" if none. */
+function wordBefore(text: string, end: number): [string, number] {
+  let i = end;
+  const floor = Math.max(0, end - 3);
+  while (i > floor && text.charCodeAt(i - 1) === 32) i--;
+  if (i === end) return ["", end];
+  const wordEnd = i;
+  const limit = Math.max(0, wordEnd - 12);
+  while (i > limit && isAsciiLetter(text.charCodeAt(i - 1))) i--;
+  if (i === wordEnd || isAsciiLetter(text.charCodeAt(i - 1))) return ["", i];
+  return [text.slice(i, wordEnd).toLowerCase(), i];
+}
+
+/** A version word names the dotted quad starting at `start`. Runs only for valid quads, so rarely. */
+function namedVersion(text: string, start: number): boolean {
+  const [word, wordStart] = wordBefore(text, start);
+  if (VERSION_WORDS.has(word)) return true;
+  if (word !== "to") return false;
+  return UPGRADE_VERBS.has(wordBefore(text, wordStart)[0]);
+}
+
 function detectIpv4(text: string, found: TextMatch[]): void {
   const runs = numericRuns(text);
   for (let r = 0; r < runs.count; r++) {
@@ -56,7 +108,8 @@ function detectIpv4(text: string, found: TextMatch[]): void {
         const end = run.groupEnd(to);
         const before = k === 0 ? run.paren(0) === 0 && isLeftBoundary(text, start - 1) : run.sep(k) !== DOT;
         const after = to + 1 === run.count ? isRightBoundary(text, end) : true;
-        if (before && after && ipv4Octets(text, run, k)) found.push({ type: IP_ADDRESS, start, end });
+        if (before && after && ipv4Octets(text, run, k) && !namedVersion(text, start))
+          found.push({ type: IP_ADDRESS, start, end });
       }
       k = to + 1;
     }
@@ -100,7 +153,9 @@ function plausibleV6(text: string, start: number, end: number): boolean {
       if (isDigit(c)) digit = true;
     }
   }
-  if (groups < 2 || !digit) return false;
+  // The loopback "::1" is the one address with a single group.
+  if (groups < 2) return groups === 1 && end - start === 3 && text.startsWith("::1", start);
+  if (!digit) return false;
   return compressed || colons === 6 || colons === 7;
 }
 
@@ -117,6 +172,8 @@ function detectIpv6(text: string, found: TextMatch[]): void {
     // A run may end a sentence ("... at fe80::1.") or a label ("addr fe80::1: up").
     while (end > start && text.charCodeAt(end - 1) === DOT) end--;
     if (end - start > 2 && text.charCodeAt(end - 1) === COLON && text.charCodeAt(end - 2) !== COLON) end--;
+    // "value :2001:db8::1": a single leading ':' is punctuation.
+    if (text.charCodeAt(start) === COLON && text.charCodeAt(start + 1) !== COLON) start++;
     const left = text.charCodeAt(start - 1);
     if (isWordChar(left) || (left === DOT && isAsciiAlnum(text.charCodeAt(start - 2)))) continue;
     if (!isRightBoundary(text, end) && text.charCodeAt(end) !== DOT) continue;

@@ -13,6 +13,8 @@ import type { Detector, TextMatch } from "./types.ts";
  *   first group starts with 0 (not 00) and the others have 3+ digits (the last 4+ when there are
  *   three or more), 9–12 digits in all (020 7946 0958,
  *   030 123456, 07700 900123, (020) 7946 0958).
+ * - parenthesised two-digit area code (Brazil: both digits 1–9), then a subscriber number split by
+ *   a dash: 8 digits starting 2–5 (landline) or 9 starting 9 (mobile): (11) 91234-5678, (21) 2345-6789.
  * A bare digit run is never a phone number. National and space-only North American numbers must not
  * touch other space-separated numbers (tables). A candidate starts at the start of a run or after a
  * space inside it, and ends at the end of the run or before a space, so the tail of a dashed date
@@ -63,6 +65,19 @@ function northAmerican(text: string, run: NumericRun, from: number, to: number):
   }
   // Unparenthesised: one separator throughout, so "555-123.4567" is not mistaken for one.
   return run.sep(k + 1) === last && (k === from || run.sep(k) === last);
+}
+
+/** "(DD) NNNN-NNNN" / "(DD) 9NNNN-NNNN": Brazilian area code in parentheses, then 4/5 + 4 digits. */
+function areaCodeSubscriber(text: string, run: NumericRun, from: number, to: number): boolean {
+  if (to - from !== 2 || run.paren(from) !== 1 || run.groupLength(from) !== 2) return false;
+  const area = run.groupStart(from);
+  if (text.charCodeAt(area) === 48 || text.charCodeAt(area + 1) === 48) return false;
+  const mid = run.sep(from + 1);
+  if ((mid !== SPACE && mid !== 0) || run.sep(to) !== DASH || run.paren(from + 1) === 1) return false;
+  if (run.groupLength(to) !== 4 || run.paren(to) === 1) return false;
+  const length = run.groupLength(from + 1);
+  const lead = firstDigit(text, run, from + 1);
+  return (length === 4 && lead >= 2 && lead <= 5) || (length === 5 && lead === 9);
 }
 
 function national(text: string, run: NumericRun, from: number, to: number): boolean {
@@ -122,6 +137,11 @@ function phoneEnd(text: string, run: NumericRun, from: number): number {
     const to = run.count - 1;
     if (from === 0 && to <= last && candidate(run, from, to) && national(text, run, from, to)) return to;
     return -1;
+  }
+  // A two-digit area code in parentheses rules out a North American number (three digits).
+  if (run.paren(from) === 1 && run.groupLength(from) === 2) {
+    const to = from + 2;
+    return to <= last && areaCodeSubscriber(text, run, from, to) && candidate(run, from, to) ? to : -1;
   }
   for (let to = Math.min(last, from + 3); to >= from + 2; to--) {
     if (

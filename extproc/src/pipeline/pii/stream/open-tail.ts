@@ -1,3 +1,5 @@
+import { isAtextSymbol, isIntlWordChar } from "../detectors/char-classes.ts";
+
 /**
  * Where the still-open tail of a streamed text begins: the earliest offset from which the text
  * received so far could still turn into (part of) an entity once more text arrives. Everything
@@ -5,8 +7,10 @@
  *
  * The rule is a superset of what the detectors can match, stated over characters so it needs no
  * knowledge of any one detector:
- * - entities are runs of ENTITY characters (ASCII letters, digits and `. _ % + - ' ( ) : / @ =`),
- *   so the trailing run is open: "bob@exa" may become an address, "4111" a card;
+ * - entities are runs of ENTITY characters (ASCII letters, digits, `. ( ) : @`, the RFC 5322
+ *   atext symbols `! # $ % & ' * + - / = ? ^ _ \` { | } ~` and the non-ASCII letters, digits and
+ *   marks an internationalized address may hold), so the trailing run is open: "bob@exa" may
+ *   become an address, "4111" a card, "müller" the local part of one;
  * - the only whitespace inside an entity (PEM blocks aside) is a single space between groups of a
  *   card, phone, SSN or IBAN ("4111 1111 …", "+44 20 7946 0958", "GB82 WEST 1234 …"): a group
  *   before a trailing single space, or before an open trailing group, stays open too;
@@ -29,21 +33,8 @@ const PEM_DASHES = "-----";
 export function isEntityChar(c: number): boolean {
   if (c >= 48 && c <= 57) return true; // digits
   if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return true; // ASCII letters
-  // . _ % + - ' ( ) : / @ =
-  return (
-    c === 46 ||
-    c === 95 ||
-    c === 37 ||
-    c === 43 ||
-    c === 45 ||
-    c === 39 ||
-    c === 40 ||
-    c === 41 ||
-    c === 58 ||
-    c === 47 ||
-    c === 64 ||
-    c === 61
-  );
+  // . ( ) : @, then atext (! # $ % & ' * + - / = ? ^ _ ` { | } ~), then "müller", "münchen"
+  return c === 46 || c === 40 || c === 41 || c === 58 || c === 64 || isAtextSymbol(c) || isIntlWordChar(c);
 }
 
 /** Characters a number group can be written with: digits, letters (IBAN), and + ( ) - . */

@@ -36,7 +36,7 @@ const CHARACTER_RULE_TYPES = new Set([
 ]);
 /**
  * Left context kept for the next scan. Detectors look only a few characters before a match
- * (word boundaries; EMAIL reads up to 64 characters of local part before the '@', all inside the
+ * (word boundaries; EMAIL looks back up to 192 characters before the '@', all inside the
  * held run), so this covers them with room to spare without rescanning kilobytes per piece.
  */
 const CONTEXT_CHARS = 256;
