@@ -1068,7 +1068,7 @@ const emailish = [
   "foo @ bar dot com",
   "Twitter: @example_user",
   "@media (max-width: 600px) { }",
-  "docker pull nginx@sha256:" + randStr(HEX, 64),
+  `docker pull nginx@sha256:${randStr(HEX, 64)}`,
 ];
 for (const e of emailish) add(N(e));
 // Number look-alikes
