@@ -24,7 +24,7 @@ const GatewayEnv = z.object({
   GATEWAY_AUDIT_BATCH_SIZE: positiveInt.default(500),
   GATEWAY_AUDIT_FLUSH_MS: positiveInt.default(1000),
   GATEWAY_MAX_BODY_BYTES: positiveInt.default(8 * 1024 * 1024),
-  GATEWAY_MAX_CONCURRENT_STREAMS: positiveInt.default(1024),
+  GATEWAY_MAX_CONCURRENT_STREAMS: positiveInt.default(4096),
   GATEWAY_MAX_HELD_BODY_BYTES: positiveInt.default(256 * 1024 * 1024),
   GATEWAY_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   GATEWAY_PII_HMAC_KEY: z.string().min(16, "use at least 16 characters").optional(),

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
 
 /**
  * Collects a body as it arrives (client request or upstream response) and tells one listener
@@ -16,7 +16,7 @@ export class BodyBuffer {
   private readonly done: Promise<void>;
 
   constructor(
-    source: IncomingMessage | undefined,
+    source: Readable | undefined,
     private readonly limit: number,
     private readonly expectedLength?: number,
   ) {

@@ -1,93 +1,36 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
+import { readClusters } from "./cluster-config-reader.ts";
+import { EXT_PROC_TYPE, readExtProc } from "./ext-proc-config-reader.ts";
 import type {
-  BodySendMode,
-  ClusterEndpoint,
-  ExtProcFilterSettings,
   HarnessConfig,
   HeaderMatcher,
-  HeaderSendMode,
   HeaderStringMatch,
   RouteAction,
   RouteConfig,
   RouteEntry,
   VirtualHost,
 } from "./harness-config.ts";
+import { readRetryPolicy } from "./retry-policy-reader.ts";
+import {
+  bool,
+  durationToMs,
+  isObj,
+  list,
+  lowerList,
+  num,
+  type Obj,
+  obj,
+  str,
+  typeName,
+} from "./yaml-values.ts";
 
 const HCM_TYPE = "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
-const EXT_PROC_TYPE = "envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor";
 // Envoy's own defaults, used when the file leaves a field out.
 const DEFAULT_BUFFER_LIMIT = 1024 * 1024;
-const DEFAULT_MESSAGE_TIMEOUT_MS = 200;
 const DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
 
-type Obj = Record<string, unknown>;
-
-function isObj(value: unknown): value is Obj {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function obj(value: unknown): Obj {
-  return isObj(value) ? value : {};
-}
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-function bool(value: unknown, fallback: boolean): boolean {
-  if (typeof value === "boolean") return value;
-  if (isObj(value) && typeof value.value === "boolean") return value.value;
-  return fallback;
-}
-function num(value: unknown, fallback: number): number {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
-    return Number(value);
-  if (isObj(value)) return num(value.value, fallback);
-  return fallback;
-}
-
-/** Parses a protobuf Duration as written in YAML ("5s", "0.25s", or {seconds, nanos}). */
-export function durationToMs(value: unknown, fallback: number): number {
-  if (typeof value === "string") {
-    const match = /^(\d+(?:\.\d+)?)s$/.exec(value.trim());
-    return match?.[1] === undefined ? fallback : Math.round(Number(match[1]) * 1000);
-  }
-  if (isObj(value)) return num(value.seconds, 0) * 1000 + Math.round(num(value.nanos, 0) / 1e6);
-  return fallback;
-}
-
-function typeName(typedConfig: Obj): string {
-  return (str(typedConfig["@type"]) ?? "").replace(/^type\.googleapis\.com\//, "");
-}
-
-function headerMode(value: unknown, fallback: HeaderSendMode): HeaderSendMode {
-  return value === "SEND" || value === "SKIP" ? value : fallback;
-}
-function bodyMode(value: unknown): BodySendMode {
-  return value === "STREAMED" || value === "BUFFERED" || value === "BUFFERED_PARTIAL" ? value : "NONE";
-}
-
-function readExtProc(config: Obj): ExtProcFilterSettings {
-  const mode = obj(config.processing_mode);
-  const statusOnError = num(obj(config.status_on_error).code, 500);
-  return {
-    processingMode: {
-      requestHeaderMode: headerMode(mode.request_header_mode, "SEND"),
-      responseHeaderMode: headerMode(mode.response_header_mode, "SEND"),
-      requestBodyMode: bodyMode(mode.request_body_mode),
-      responseBodyMode: bodyMode(mode.response_body_mode),
-      requestTrailerMode: headerMode(mode.request_trailer_mode, "SKIP"),
-      responseTrailerMode: headerMode(mode.response_trailer_mode, "SKIP"),
-    },
-    messageTimeoutMs: durationToMs(config.message_timeout, DEFAULT_MESSAGE_TIMEOUT_MS),
-    failureModeAllow: bool(config.failure_mode_allow, false),
-    allowModeOverride: bool(config.allow_mode_override, false),
-    statusOnError: statusOnError > 0 ? statusOnError : 500,
-    disallowIsError: bool(obj(config.mutation_rules).disallow_is_error, false),
-  };
-}
+export { durationToMs } from "./yaml-values.ts";
 
 function readStringMatch(header: Obj): HeaderStringMatch {
   const sm = obj(header.string_match);
@@ -131,6 +74,8 @@ function readRoute(route: Obj): RouteEntry {
         : { hostRewriteLiteral: str(r.host_rewrite_literal) }),
       ...(str(r.prefix_rewrite) === undefined ? {} : { prefixRewrite: str(r.prefix_rewrite) }),
     };
+    const retryPolicy = readRetryPolicy(r);
+    if (retryPolicy !== undefined) action.retryPolicy = retryPolicy;
   }
   return {
     match: {
@@ -142,13 +87,6 @@ function readRoute(route: Obj): RouteEntry {
   };
 }
 
-function lowerList(value: unknown): string[] {
-  return list(value)
-    .map(str)
-    .filter((s): s is string => s !== undefined)
-    .map((s) => s.toLowerCase());
-}
-
 function readRouteConfig(hcm: Obj): RouteConfig {
   const rc = obj(hcm.route_config);
   const virtualHosts: VirtualHost[] = list(rc.virtual_hosts).map((v) => {
@@ -158,19 +96,11 @@ function readRouteConfig(hcm: Obj): RouteConfig {
       domains: lowerList(vh.domains),
       requestHeadersToRemove: lowerList(vh.request_headers_to_remove),
       routes: list(vh.routes).map((r) => readRoute(obj(r))),
+      includeRequestAttemptCount: bool(vh.include_request_attempt_count, false),
+      includeAttemptCountInResponse: bool(vh.include_attempt_count_in_response, false),
     };
   });
   return { requestHeadersToRemove: lowerList(rc.request_headers_to_remove), virtualHosts };
-}
-
-function readCluster(cluster: Obj): ClusterEndpoint | undefined {
-  const endpoints = list(obj(cluster.load_assignment).endpoints);
-  const lb = obj(list(obj(endpoints[0]).lb_endpoints)[0]);
-  const socket = obj(obj(obj(obj(lb.endpoint).address)).socket_address);
-  const address = str(socket.address);
-  if (address === undefined) return undefined;
-  const scheme = isObj(cluster.transport_socket) ? "https" : "http";
-  return { url: `${scheme}://${address}:${num(socket.port_value, scheme === "https" ? 443 : 80)}` };
 }
 
 /** Reads the listener, connection manager, ext_proc filter and clusters the harness emulates. */
@@ -190,13 +120,7 @@ export function parseEnvoyConfig(text: string): HarnessConfig {
     .map((f) => obj(obj(f).typed_config))
     .find((typed) => typeName(typed) === EXT_PROC_TYPE);
   if (extProcFilter === undefined) throw new Error("envoy config: no ext_proc http filter");
-  const clusters: Record<string, ClusterEndpoint> = {};
-  for (const c of list(resources.clusters)) {
-    const cluster = obj(c);
-    const name = str(cluster.name);
-    const endpoint = readCluster(cluster);
-    if (name !== undefined && endpoint !== undefined) clusters[name] = endpoint;
-  }
+  const { clusters, aggregateClusters } = readClusters(resources.clusters);
   return {
     bufferLimitBytes: num(listener.per_connection_buffer_limit_bytes, DEFAULT_BUFFER_LIMIT),
     generateRequestId: bool(hcm.generate_request_id, true),
@@ -205,6 +129,7 @@ export function parseEnvoyConfig(text: string): HarnessConfig {
     routeConfig: readRouteConfig(hcm),
     extProc: readExtProc(extProcFilter),
     clusters,
+    aggregateClusters,
   };
 }
 

@@ -21,6 +21,8 @@ export interface EnvoyHarnessOptions {
   port?: number;
   /** Replaces ext_proc filter settings read from the file, e.g. { messageTimeoutMs: 200 }. */
   overrides?: Partial<ExtProcFilterSettings>;
+  /** The same for every upstream (cluster-level) ext_proc filter. */
+  upstreamOverrides?: Partial<ExtProcFilterSettings>;
   /** Writes harness-side diagnostics to stderr. */
   debug?: boolean;
 }
@@ -37,7 +39,8 @@ export interface EnvoyHarness {
 export async function startEnvoyHarness(options: EnvoyHarnessOptions): Promise<EnvoyHarness> {
   const fileConfig = await readEnvoyConfig(options.envoyConfigPath);
   const clusters = { ...fileConfig.clusters };
-  for (const [name, url] of Object.entries(options.clusters)) clusters[name] = { url };
+  // Only the address is replaced: the cluster keeps its upstream filters.
+  for (const [name, url] of Object.entries(options.clusters)) clusters[name] = { ...clusters[name], url };
   const config: HarnessConfig = {
     ...fileConfig,
     clusters,
@@ -58,9 +61,18 @@ export async function startEnvoyHarness(options: EnvoyHarnessOptions): Promise<E
     statusNumbers: loadStatusCodeNumbers(),
     debug,
   };
+  // Upstream filters reach the same processor address (their grpc_service names the extproc cluster).
+  const upstreamFilterContext = (
+    settings: ExtProcFilterSettings,
+    metadata: grpc.Metadata,
+  ): FilterContext => ({
+    ...filterContext,
+    settings: { ...settings, ...options.upstreamOverrides },
+    metadata,
+  });
 
   const server = http.createServer((req, res) => {
-    handleRequest(req, res, config, filterContext).catch((error: unknown) => {
+    handleRequest(req, res, config, filterContext, upstreamFilterContext).catch((error: unknown) => {
       debug(`request failed inside the harness: ${error instanceof Error ? error.stack : String(error)}`);
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(500, { server: "envoy", "content-length": "0" });

@@ -1,15 +1,16 @@
+import type { Metadata } from "@grpc/grpc-js";
 import type { CommonResponse__Output } from "../../proto/generated/envoy/service/ext_proc/v3/CommonResponse.ts";
 import type { ExternalProcessorClient } from "../../proto/generated/envoy/service/ext_proc/v3/ExternalProcessor.ts";
 import type { ImmediateResponse__Output } from "../../proto/generated/envoy/service/ext_proc/v3/ImmediateResponse.ts";
 import type { ProcessingRequest } from "../../proto/generated/envoy/service/ext_proc/v3/ProcessingRequest.ts";
 import type { ProcessingResponse__Output } from "../../proto/generated/envoy/service/ext_proc/v3/ProcessingResponse.ts";
 import type { BodyBuffer } from "./body-buffer.ts";
-import type { ClientResponse } from "./client-response.ts";
 import { ExtProcStream, type StreamEvent } from "./ext-proc-stream.ts";
 import type { BodySendMode, ExtProcFilterSettings, ProcessingModeSettings } from "./harness-config.ts";
 import { HeaderMap } from "./header-map.ts";
 import { applyHeaderMutation } from "./header-mutation.ts";
 import { statusCodeNumber } from "./http-status-codes.ts";
+import type { ResponseSink } from "./response-sink.ts";
 import type { ResponseSource } from "./router.ts";
 
 type Phase = "request_headers" | "request_body" | "response_headers" | "response_body";
@@ -27,6 +28,8 @@ export interface FilterContext {
   client: ExternalProcessorClient;
   statusNumbers: Map<string, number>;
   debug: (message: string) => void;
+  /** gRPC call metadata for every Process stream (grpc_service.initial_metadata). */
+  metadata?: Metadata;
 }
 
 export type RequestPhaseResult = { kind: "replied" } | { kind: "forward"; body: Buffer | undefined };
@@ -72,7 +75,7 @@ export class ExtProcFilter {
 
   constructor(
     private readonly ctx: FilterContext,
-    private readonly downstream: ClientResponse,
+    private readonly downstream: ResponseSink,
   ) {
     this.modes = { ...ctx.settings.processingMode };
   }
@@ -85,7 +88,12 @@ export class ExtProcFilter {
 
   private openStream(): ExtProcStream {
     if (this.stream === undefined) {
-      this.stream = new ExtProcStream(this.ctx.client, this.ctx.settings.messageTimeoutMs, this.ctx.debug);
+      this.stream = new ExtProcStream(
+        this.ctx.client,
+        this.ctx.settings.messageTimeoutMs,
+        this.ctx.debug,
+        this.ctx.metadata,
+      );
     }
     return this.stream;
   }

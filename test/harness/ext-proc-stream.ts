@@ -32,8 +32,9 @@ export class ExtProcStream {
     client: ExternalProcessorClient,
     private readonly messageTimeoutMs: number,
     onDebug: (message: string) => void,
+    metadata?: grpc.Metadata,
   ) {
-    this.call = client.Process();
+    this.call = metadata === undefined ? client.Process() : client.Process(metadata);
     this.call.on("data", (message: ProcessingResponse__Output) =>
       this.events.push({ kind: "reply", message }),
     );

@@ -50,6 +50,7 @@ export type RouteAction =
       timeoutMs: number;
       hostRewriteLiteral?: string;
       prefixRewrite?: string;
+      retryPolicy?: RetryPolicy;
     }
   | { kind: "direct_response"; status: number; body: string };
 
@@ -63,6 +64,32 @@ export interface VirtualHost {
   domains: string[];
   requestHeadersToRemove: string[];
   routes: RouteEntry[];
+  /** include_request_attempt_count: x-envoy-attempt-count on every upstream request. */
+  includeRequestAttemptCount: boolean;
+  /** include_attempt_count_in_response: x-envoy-attempt-count on the router's responses. */
+  includeAttemptCountInResponse: boolean;
+}
+
+/** The retry_on conditions the harness understands (Envoy's names). */
+export type RetryOn =
+  | "5xx"
+  | "gateway-error"
+  | "reset"
+  | "connect-failure"
+  | "retriable-4xx"
+  | "retriable-status-codes";
+
+export interface RetryPolicy {
+  retryOn: Set<RetryOn>;
+  retriableStatusCodes: number[];
+  /** Envoy's default is 1 when a retry_policy is present. */
+  numRetries: number;
+  /** 0: no per-try timeout. */
+  perTryTimeoutMs: number;
+  /** retry_back_off.base_interval (Envoy default 25 ms). */
+  baseIntervalMs: number;
+  /** retry_priority envoy.retry_priorities.previous_priorities; undefined when absent. */
+  previousPriorities?: { updateFrequency: number };
 }
 
 export interface RouteConfig {
@@ -73,6 +100,14 @@ export interface RouteConfig {
 export interface ClusterEndpoint {
   /** Base URL such as http://127.0.0.1:8081 */
   url: string;
+  /** ext_proc filters from typed_extension_protocol_options ... HttpProtocolOptions.http_filters, in order. */
+  upstreamFilters?: UpstreamFilterSettings[];
+}
+
+export interface UpstreamFilterSettings extends ExtProcFilterSettings {
+  name: string;
+  /** grpc_service.initial_metadata, sent as gRPC call metadata on every Process stream. */
+  initialMetadata: Array<[string, string]>;
 }
 
 export interface HarnessConfig {
@@ -84,4 +119,6 @@ export interface HarnessConfig {
   routeConfig: RouteConfig;
   extProc: ExtProcFilterSettings;
   clusters: Record<string, ClusterEndpoint>;
+  /** Aggregate cluster name -> its clusters, in priority order. */
+  aggregateClusters: Record<string, string[]>;
 }

@@ -6,7 +6,7 @@ import { ExtProcFilter, type FilterContext } from "./ext-proc-filter.ts";
 import type { HarnessConfig } from "./harness-config.ts";
 import { HeaderMap } from "./header-map.ts";
 import { selectRoute } from "./route-table.ts";
-import { forward, isHopByHop } from "./router.ts";
+import { type ForwardOptions, forward, isHopByHop } from "./router.ts";
 
 /**
  * The connection manager's request-header work before any filter runs: pseudo-headers from the
@@ -47,6 +47,7 @@ export async function handleRequest(
   res: ServerResponse,
   config: HarnessConfig,
   filterContext: FilterContext,
+  upstreamFilterContext?: ForwardOptions["upstreamFilterContext"],
 ): Promise<void> {
   const headers = connectionManagerHeaders(req, config);
   const requestId = headers.get("x-request-id");
@@ -77,7 +78,9 @@ export async function handleRequest(
     requestHeaders: headers,
     requestBody: result.body,
     clusters: config.clusters,
+    aggregateClusters: config.aggregateClusters,
     bufferLimitBytes: config.bufferLimitBytes,
+    ...(upstreamFilterContext === undefined ? {} : { upstreamFilterContext }),
   });
   abortUpstream = source.abort;
   if (downstream.gone) {

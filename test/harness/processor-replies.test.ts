@@ -193,12 +193,22 @@ function sseRig() {
       sendRest();
     } else routeToDemo(m, call);
   };
-  return { upstream, processor };
+  // The cluster's upstream filter buffers response bodies (envoy.yaml): like the real processor for
+  // an event stream, it switches itself to STREAMED so events reach the router-level filter live.
+  const upstreamScript: ProcessorScript = (m, call) => {
+    if (m.request === "response_headers") {
+      call.reply({
+        response_headers: { response: {} },
+        mode_override: { response_body_mode: "STREAMED", request_body_mode: "NONE" },
+      });
+    } else if (m.request !== undefined) call.reply({ [m.request]: { response: {} } });
+  };
+  return { upstream, processor, upstreamScript };
 }
 
 test("mode_override to STREAMED delivers SSE chunks in order with each reply's mutation", async () => {
   const sse = sseRig();
-  const rig = await startRig(sse.processor, { upstream: sse.upstream });
+  const rig = await startRig(sse.processor, { upstream: sse.upstream, upstreamScript: sse.upstreamScript });
   try {
     const res = await fetch(rig.harness.url);
     assert.equal(res.status, 200);
@@ -216,6 +226,7 @@ test("mode_override is ignored when allow_mode_override is false", async () => {
   const sse = sseRig();
   const rig = await startRig(sse.processor, {
     upstream: sse.upstream,
+    upstreamScript: sse.upstreamScript,
     overrides: { allowModeOverride: false },
   });
   try {

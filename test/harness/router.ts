@@ -1,9 +1,10 @@
-import http from "node:http";
-import https from "node:https";
-import { BodyBuffer } from "./body-buffer.ts";
+import type { BodyBuffer } from "./body-buffer.ts";
 import type { ClusterEndpoint } from "./harness-config.ts";
-import { HeaderMap } from "./header-map.ts";
+import type { HeaderMap } from "./header-map.ts";
+import { localReplySource } from "./local-reply.ts";
 import type { SelectedRoute } from "./route-table.ts";
+import { runAttempts } from "./router-attempts.ts";
+import type { AttemptRequest } from "./upstream-attempt.ts";
 
 /** A response about to enter the encoder filters: from an upstream, or a local reply of the router. */
 export interface ResponseSource {
@@ -27,105 +28,69 @@ export function isHopByHop(name: string): boolean {
   return HOP_BY_HOP.has(name);
 }
 
-function localSource(status: number, body: string, requestMethod: string): ResponseSource {
-  const headers = HeaderMap.fromEntries([[":status", String(status)]]);
-  const bytes = Buffer.from(body);
-  if (bytes.length > 0) headers.set("content-type", "text/plain");
-  headers.set("content-length", String(bytes.length));
-  const noBody = bytes.length === 0 || requestMethod === "HEAD";
-  return { headers, noBody, body: BodyBuffer.fixed(noBody ? Buffer.alloc(0) : bytes), abort: () => {} };
-}
-
 export interface ForwardOptions {
   route: SelectedRoute | undefined;
   routeConfigHeadersToRemove: string[];
   requestHeaders: HeaderMap;
   requestBody: Buffer | undefined;
   clusters: Record<string, ClusterEndpoint>;
+  /** Aggregate cluster -> member clusters in priority order. */
+  aggregateClusters?: Record<string, string[]>;
   bufferLimitBytes: number;
+  /** Builds the context of an upstream ext_proc filter; required when a cluster has upstream filters. */
+  upstreamFilterContext?: AttemptRequest["filterContext"];
 }
 
-/** Envoy's router filter: direct responses, cluster lookup, one HTTP/1.1 upstream request. */
+/**
+ * The priority levels behind a route's cluster: the cluster itself, or the members of an aggregate
+ * cluster that have an endpoint. undefined: no such cluster.
+ */
+function priorityLevels(options: ForwardOptions, name: string): string[] | undefined {
+  const hasHosts = (cluster: string) => (options.clusters[cluster]?.url ?? "") !== "";
+  const members = options.aggregateClusters?.[name];
+  if (members !== undefined) return members.filter(hasHosts);
+  if (options.clusters[name] === undefined) return undefined;
+  return hasHosts(name) ? [name] : [];
+}
+
+/** Envoy's router filter: direct responses, cluster lookup, request finalization, attempts and retries. */
 export function forward(options: ForwardOptions): Promise<ResponseSource> {
   const { route, requestHeaders } = options;
   const method = requestHeaders.get(":method") ?? "GET";
-  if (route === undefined) return Promise.resolve(localSource(404, "", method));
+  if (route === undefined) return Promise.resolve(localReplySource(404, "", method));
   const action = route.entry.action;
   if (action.kind === "direct_response")
-    return Promise.resolve(localSource(action.status, action.body, method));
-  const endpoint = options.clusters[action.cluster];
+    return Promise.resolve(localReplySource(action.status, action.body, method));
+  const levels = priorityLevels(options, action.cluster);
   // Router: cluster_not_found_response_code defaults to 503 with an empty body.
-  if (endpoint === undefined) return Promise.resolve(localSource(503, "", method));
+  if (levels === undefined) return Promise.resolve(localReplySource(503, "", method));
+  if (levels.length === 0) return Promise.resolve(localReplySource(503, "no healthy upstream", method));
 
+  // finalizeRequestHeaders and the rewrites happen once, on the map every attempt then shares.
   const headers = requestHeaders.clone();
   const toRemove = new Set([
     ...options.routeConfigHeadersToRemove,
     ...route.virtualHost.requestHeadersToRemove,
   ]);
   headers.removeIf((name) => toRemove.has(name) || isHopByHop(name));
-  const authority = action.hostRewriteLiteral ?? requestHeaders.get(":authority") ?? "";
-  let path = requestHeaders.get(":path") ?? "/";
+  if (action.hostRewriteLiteral !== undefined) headers.set(":authority", action.hostRewriteLiteral);
+  const path = headers.get(":path") ?? "/";
   if (action.prefixRewrite !== undefined && route.entry.match.prefix !== undefined) {
-    path = action.prefixRewrite + path.slice(route.entry.match.prefix.length);
+    headers.set(":path", action.prefixRewrite + path.slice(route.entry.match.prefix.length));
   }
-  if (action.timeoutMs > 0) headers.set("x-envoy-expected-rq-timeout-ms", String(action.timeoutMs));
-  const nodeHeaders = headers.toNodeHeaders();
-  nodeHeaders.host = authority;
-
-  const base = new URL(endpoint.url);
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const transport = base.protocol === "https:" ? https : http;
-    const upstream = transport.request({
-      protocol: base.protocol,
-      hostname: base.hostname,
-      port: base.port,
-      method,
-      path,
-      headers: nodeHeaders,
-      ...(base.protocol === "https:" ? { servername: authority.replace(/:\d+$/, "") } : {}),
-    });
-    let answered = false;
-    const timer =
-      action.timeoutMs > 0
-        ? setTimeout(() => {
-            upstream.destroy(new Error("upstream request timeout"));
-            if (!answered) {
-              answered = true;
-              resolve(localSource(504, "upstream request timeout", method));
-            }
-          }, action.timeoutMs)
-        : undefined;
-    upstream.on("response", (res) => {
-      if (answered) return;
-      answered = true;
-      const status = res.statusCode ?? 502;
-      const map = HeaderMap.fromRawHeaders(res.rawHeaders);
-      map.removeIf(isHopByHop);
-      map.add(":status", String(status));
-      map.set("x-envoy-upstream-service-time", String(Date.now() - started));
-      const lengthHeader = res.headers["content-length"];
-      const contentLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
-      const noBody = method === "HEAD" || status === 204 || status === 304 || contentLength === 0;
-      const body = new BodyBuffer(noBody ? undefined : res, options.bufferLimitBytes, contentLength);
-      if (noBody) res.resume();
-      res.on("close", () => clearTimeout(timer));
-      resolve({ headers: map, noBody, body, abort: () => upstream.destroy() });
-    });
-    upstream.on("error", (error) => {
-      clearTimeout(timer);
-      if (answered) return;
-      answered = true;
-      resolve(
-        localSource(
-          503,
-          `upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: ${error.message}`,
-          method,
-        ),
-      );
-    });
-    if (options.requestBody !== undefined && options.requestBody.length > 0)
-      upstream.end(options.requestBody);
-    else upstream.end();
+  return runAttempts({
+    headers,
+    body: options.requestBody,
+    levels,
+    clusters: options.clusters,
+    virtualHost: route.virtualHost,
+    timeoutMs: action.timeoutMs,
+    retryPolicy: action.retryPolicy,
+    bufferLimitBytes: options.bufferLimitBytes,
+    filterContext:
+      options.upstreamFilterContext ??
+      (() => {
+        throw new Error("a cluster has upstream filters but the harness has no processor for them");
+      }),
   });
 }

@@ -1,71 +1,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as grpc from "@grpc/grpc-js";
-import { loadExtProcPackage } from "../../proto/envoy-ext-proc.ts";
 import type { ProcessingRequest__Output } from "../../proto/generated/envoy/service/ext_proc/v3/ProcessingRequest.ts";
-import type { ProcessingResponse } from "../../proto/generated/envoy/service/ext_proc/v3/ProcessingResponse.ts";
+import {
+  type ProcessorScript,
+  type ScriptedProcessor,
+  startScriptedProcessor,
+} from "./scripted-processor.ts";
 
-/** One gRPC stream as the scripted processor sees it. */
-export interface ScriptedCall {
-  received: ProcessingRequest__Output[];
-  reply(response: ProcessingResponse): void;
-  fail(code: grpc.status, details: string): void;
-  finish(): void;
-}
-
-export type ProcessorScript = (message: ProcessingRequest__Output, call: ScriptedCall) => void;
-
-export interface ScriptedProcessor {
-  address: string;
-  streams: ProcessingRequest__Output[][];
-  close(): Promise<void>;
-}
-
-/** A real grpc-js ext_proc server whose behaviour is the test's script. */
-export async function startScriptedProcessor(script: ProcessorScript): Promise<ScriptedProcessor> {
-  const pkg = loadExtProcPackage();
-  const server = new grpc.Server();
-  const streams: ProcessingRequest__Output[][] = [];
-  server.addService(pkg.envoy.service.ext_proc.v3.ExternalProcessor.service, {
-    Process: (call: grpc.ServerDuplexStream<ProcessingRequest__Output, ProcessingResponse>) => {
-      const received: ProcessingRequest__Output[] = [];
-      streams.push(received);
-      const scripted: ScriptedCall = {
-        received,
-        reply: (response) => {
-          if (!call.writableEnded && !call.cancelled) call.write(response);
-        },
-        fail: (code, details) => call.emit("error", { code, details }),
-        finish: () => call.end(),
-      };
-      call.on("data", (message: ProcessingRequest__Output) => {
-        received.push(message);
-        script(message, scripted);
-      });
-      call.on("end", () => {
-        if (!call.writableEnded) call.end();
-      });
-      call.on("error", () => {});
-    },
-  });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, p) =>
-      error ? reject(error) : resolve(p),
-    ),
-  );
-  return {
-    address: `127.0.0.1:${port}`,
-    streams,
-    close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
-  };
-}
-
-/** A processor that continues everything unchanged. */
-export const continueAll: ProcessorScript = (message, call) => {
-  const phase = message.request;
-  if (phase === undefined) return;
-  call.reply({ [phase]: { response: {} } });
-};
+export * from "./scripted-processor.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -142,10 +84,12 @@ export async function startRig(
   options: {
     upstream?: UpstreamHandler;
     overrides?: Partial<import("./harness-config.ts").ExtProcFilterSettings>;
+    /** What upstream (cluster-level) filter streams run; they continue everything by default. */
+    upstreamScript?: ProcessorScript;
   } = {},
 ): Promise<Rig> {
   const { startEnvoyHarness } = await import("./envoy-harness.ts");
-  const processor = await startScriptedProcessor(script);
+  const processor = await startScriptedProcessor(script, options.upstreamScript);
   const upstream = await startRecordingUpstream(options.upstream);
   const harness = await startEnvoyHarness({
     envoyConfigPath: new URL("../../envoy/envoy.yaml", import.meta.url).pathname,

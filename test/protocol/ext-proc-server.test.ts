@@ -55,7 +55,8 @@ before(async () => {
   server = await startExtProcServer({
     host: "127.0.0.1",
     port: 0,
-    maxConcurrentStreams: 16,
+    // Each request holds two streams at once: the gateway filter and the provider's translate filter.
+    maxConcurrentStreams: 128,
     maxHeldBodyBytes: 1 << 20,
     maxMessageBytes: 2 << 20,
     createProcessor: faultyProcessor,

@@ -1,0 +1,164 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import OpenAI from "openai";
+import {
+  DEMO_KEYS,
+  type GatewayUnderTest,
+  PROVIDER_KEYS,
+  startGatewayUnderTest,
+} from "../support/gateway-under-test.ts";
+import { rebundle } from "../support/rebundle.ts";
+
+/**
+ * One OpenAI-compatible front, any provider behind it: an app using the openai SDK reaches
+ * Anthropic and Gemini (mock providers that validate like the real APIs) through the gateway,
+ * translated per attempt by the provider's filter, with the provider's key, never the app's.
+ */
+let gw: GatewayUnderTest;
+let client: OpenAI;
+before(async () => {
+  gw = await startGatewayUnderTest();
+  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+});
+after(async () => {
+  await gw.close();
+});
+
+interface ProviderRow {
+  provider: string;
+  routed_model: string;
+  status: number;
+  total_tokens: number;
+}
+
+for (const [name, model] of [
+  ["anthropic", "claude-haiku-4-5"],
+  ["gemini", "gemini-2.5-flash"],
+] as const) {
+  describe(`${name} behind the OpenAI front`, () => {
+    const upstream = () => (name === "anthropic" ? gw.anthropic : gw.gemini);
+
+    it("answers a chat completion in OpenAI's shape, with the gateway's provider key", async () => {
+      const { data, response } = await client.chat.completions
+        .create({
+          model,
+          messages: [
+            { role: "system", content: "be brief" },
+            { role: "user", content: "hello there" },
+          ],
+        })
+        .withResponse();
+      assert.equal(data.object, "chat.completion");
+      assert.match(data.choices[0]?.message.content ?? "", /hello there/);
+      assert.ok((data.usage?.total_tokens ?? 0) > 0);
+      const received = upstream().requests.at(-1);
+      assert.ok(received);
+      const headers = JSON.stringify(received.headers);
+      assert.ok(headers.includes(name === "anthropic" ? PROVIDER_KEYS.anthropic : PROVIDER_KEYS.gemini));
+      assert.ok(!headers.includes(DEMO_KEYS.alice), "the app's gateway key never reaches a provider");
+      assert.ok(!headers.includes("x-gateway-"), "the gateway's own headers never reach a provider");
+      const row = await gw.auditRow<ProviderRow>(response.headers.get("x-request-id") ?? "");
+      assert.equal(row.provider, name);
+      assert.equal(row.routed_model, model);
+      assert.equal(row.total_tokens, data.usage?.total_tokens);
+    });
+
+    it("streams the answer as OpenAI chunks", async () => {
+      const stream = await client.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "stream me a reply" }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let text = "";
+      let usage = 0;
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? "";
+        usage = chunk.usage?.total_tokens ?? usage;
+      }
+      assert.match(text, /stream me a reply/);
+      assert.ok(usage > 0);
+    });
+
+    it("carries tool calls both ways", async () => {
+      const answer = await client.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "please use the tool for Paris" }],
+        tools: [
+          {
+            type: "function",
+            function: {
+              name: "get_weather",
+              description: "Weather for a city",
+              parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+            },
+          },
+        ],
+      });
+      const call = answer.choices[0]?.message.tool_calls?.[0];
+      assert.equal(answer.choices[0]?.finish_reason, "tool_calls");
+      assert.ok(call && call.type === "function");
+      assert.equal(call.function.name, "get_weather");
+      assert.equal(typeof JSON.parse(call.function.arguments), "object");
+    });
+
+    it("refuses a feature the provider lacks with 422 naming it", async () => {
+      const error = await client.chat.completions
+        .create({ model, messages: [{ role: "user", content: "hi" }], logprobs: true })
+        .catch((e: unknown) => e);
+      assert.ok(error instanceof OpenAI.UnprocessableEntityError, String(error));
+      assert.match(error.message, /logprobs/);
+    });
+
+    it("keeps PII redaction and restore across the translation", async () => {
+      const answer = await client.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "write to jane.doe@example.com" }],
+      });
+      assert.match(answer.choices[0]?.message.content ?? "", /jane\.doe@example\.com/);
+      const sent = upstream().requests.at(-1)?.body.toString() ?? "";
+      assert.ok(!sent.includes("jane.doe@example.com") && sent.includes("[EMAIL_1]"), sent);
+    });
+  });
+}
+
+describe("switching providers by policy data alone", () => {
+  let moved: GatewayUnderTest;
+  before(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "gateway-moved-"));
+    const bundlePath = path.join(dir, "bundle.tar.gz");
+    const changed = await rebundle(
+      readFileSync("policies/build/bundle.tar.gz"),
+      "moved-to-claude",
+      (data) => {
+        const models = (
+          data.gateway as { models: Record<string, { provider: string; provider_model: string }> }
+        ).models;
+        const entry = models["gpt-4o-mini"];
+        if (entry) Object.assign(entry, { provider: "anthropic", provider_model: "claude-haiku-4-5" });
+      },
+    );
+    writeFileSync(bundlePath, changed);
+    moved = await startGatewayUnderTest({ bundlePath });
+  });
+  after(async () => {
+    await moved.close();
+  });
+
+  it("serves the same app code from Claude once the catalogue points gpt-4o-mini there", async () => {
+    const app = new OpenAI({ baseURL: `${moved.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const before = moved.anthropic.requests.length;
+    const answer = await app.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "who answers?" }],
+    });
+    assert.match(answer.choices[0]?.message.content ?? "", /who answers\?/);
+    assert.equal(moved.anthropic.requests.length, before + 1);
+    const sent = JSON.parse(moved.anthropic.requests.at(-1)?.body.toString() ?? "{}") as { model: string };
+    assert.equal(sent.model, "claude-haiku-4-5");
+    assert.equal(moved.upstream.requests.length, 0, "the OpenAI-compatible provider was not called");
+  });
+});

@@ -1,0 +1,86 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { type EnvoyHarness, startEnvoyHarness } from "./envoy-harness.ts";
+import {
+  header,
+  type ProcessorScript,
+  type RecordingUpstream,
+  type ScriptedProcessor,
+  startRecordingUpstream,
+  startScriptedProcessor,
+  type UpstreamHandler,
+} from "./test-doubles.ts";
+
+/** Harness on fixtures/failover.yaml: provider_a and provider_b (upstream filter each), alias_smart over both. */
+export interface FailoverRig {
+  harness: EnvoyHarness;
+  processor: ScriptedProcessor;
+  a: RecordingUpstream;
+  b: RecordingUpstream;
+  close(): Promise<void>;
+}
+
+/** The router-level script: routes every request with x-gateway-route (clear_route_cache), continues the rest. */
+export function routeTo(route: string): ProcessorScript {
+  return (message, call) => {
+    if (message.request === "request_headers") {
+      call.reply({
+        request_headers: {
+          response: {
+            header_mutation: { set_headers: [header("x-gateway-route", route)] },
+            clear_route_cache: true,
+          },
+        },
+      });
+    } else if (message.request !== undefined) call.reply({ [message.request]: { response: {} } });
+  };
+}
+
+export const answer =
+  (status: number, body = `{"status":${status}}`): UpstreamHandler =>
+  (_req, res) => {
+    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  };
+
+/** Never answers: the per-try timeout has to end the attempt. */
+export const hang: UpstreamHandler = () => {};
+
+/** A port with nothing listening: connecting to it is refused. */
+export async function refusedUrl(): Promise<string> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+export async function startFailoverRig(options: {
+  gateway: ProcessorScript;
+  upstreamScript?: ProcessorScript;
+  a?: UpstreamHandler;
+  b?: UpstreamHandler;
+  /** Replaces provider_a's address (e.g. refusedUrl()). */
+  aUrl?: string;
+}): Promise<FailoverRig> {
+  const processor = await startScriptedProcessor(options.gateway, options.upstreamScript);
+  const a = await startRecordingUpstream(options.a);
+  const b = await startRecordingUpstream(options.b);
+  const harness = await startEnvoyHarness({
+    envoyConfigPath: new URL("./fixtures/failover.yaml", import.meta.url).pathname,
+    processorAddress: processor.address,
+    clusters: { provider_a: options.aUrl ?? a.url, provider_b: b.url },
+  });
+  return {
+    harness,
+    processor,
+    a,
+    b,
+    close: async () => {
+      await harness.close();
+      await a.close();
+      await b.close();
+      await processor.close();
+    },
+  };
+}
