@@ -86,6 +86,7 @@ describe("the request pipeline with the shipped policy", () => {
       assert.deepEqual(onBody.headers?.set, [
         { name: "x-gateway-route", value: "demo" },
         { name: "x-gateway-target-model", value: "gpt-4o-mini" },
+        { name: "x-gateway-api", value: "openai.chat_completions" },
       ]);
       assert.equal(onBody.clearRouteCache, true);
       assert.equal(onBody.body, undefined, "body passes byte for byte when the model is unchanged");

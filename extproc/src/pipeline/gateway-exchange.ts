@@ -183,7 +183,7 @@ export class GatewayExchange implements StreamProcessor {
     if (!pii.ok) return this.refuse(pii.error);
     this.facts.decision = "allow";
     this.facts.route = decision.route;
-    const changes = upstreamChanges(decision, body, pii.value.edits);
+    const changes = upstreamChanges(decision, this.facts.api, body, pii.value.edits);
     const forwarded = changes.body ?? body.decoded;
     // The audit keeps what left the gateway: the hash (and prompt) of the redacted body.
     if (changes.body) this.facts.promptSha256 = sha256(forwarded);

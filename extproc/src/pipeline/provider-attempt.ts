@@ -7,16 +7,21 @@ import {
   type StreamEndReason,
   type StreamProcessor,
 } from "../protocol/http-exchange.ts";
-import { classifyApi } from "./classify-api.ts";
 import type { GatewayError } from "./gateway-errors.ts";
 import { openAiErrorResponse } from "./openai-error-body.ts";
+import { ApiKind } from "./policy-input.ts";
 import type { PolicySource } from "./ports.ts";
 import type { ProviderAdapter, ProviderApi, StreamTranslator } from "./provider-translation.ts";
 import { decodeUtf8 } from "./request-body.ts";
 import { parseStrictJson } from "./strict-json.ts";
 
-/** Set by the gateway's decision for the per-attempt filter: the provider's model name. */
+/**
+ * Set by the gateway's decision for the per-attempt filter. Envoy shares one request header map
+ * across retry attempts, so these stay in place (a later attempt needs them too) and reach the
+ * provider: they name the API and the model the provider is asked for, nothing secret.
+ */
 export const TARGET_MODEL_HEADER = "x-gateway-target-model";
+export const API_HEADER = "x-gateway-api";
 
 export interface ProviderAttemptDeps {
   /** The provider this attempt goes to: the upstream filter's gRPC metadata names it. */
@@ -41,7 +46,7 @@ export class ProviderAttempt implements StreamProcessor {
   private adapter: ProviderAdapter | undefined;
   private model = "";
   private requestId = "";
-  private api = classifyApi("", "");
+  private api: ApiKind = "unknown";
   private includeUsage = false;
   private stream: StreamTranslator | undefined;
   private answerChunks: Buffer[] = [];
@@ -51,10 +56,7 @@ export class ProviderAttempt implements StreamProcessor {
 
   async onRequestHeaders(headers: HeaderList): Promise<ExchangeAction> {
     this.requestId = headerValue(headers, "x-request-id") ?? "";
-    this.api = classifyApi(
-      headerValue(headers, ":method") ?? "",
-      (headerValue(headers, ":path") ?? "").split("?")[0] ?? "",
-    );
+    this.api = ApiKind.catch("unknown").parse(headerValue(headers, API_HEADER));
     this.model = headerValue(headers, TARGET_MODEL_HEADER) ?? "";
     const info = this.deps.policies.current().providers.get(this.deps.provider);
     this.adapter = info ? this.deps.adapters.get(info.api) : undefined;
@@ -68,8 +70,9 @@ export class ProviderAttempt implements StreamProcessor {
         message: `the gateway cannot send requests to '${this.deps.provider}'`,
       });
     }
-    const strip = headers.filter((h) => h.name.startsWith("x-gateway-")).map((h) => h.name);
-    return { kind: "continue", headers: { remove: strip, set: this.credentialHeaders() } };
+    // What an earlier attempt to another provider set goes first: never one provider's key to another.
+    const owned = [...this.deps.adapters.values()].flatMap((adapter) => adapter.ownedHeaders);
+    return { kind: "continue", headers: { remove: [...new Set(owned)], set: this.credentialHeaders() } };
   }
 
   async onRequestBody(body: Buffer, endOfStream: boolean): Promise<ExchangeAction> {

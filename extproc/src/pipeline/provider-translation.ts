@@ -61,4 +61,10 @@ export interface ProviderAdapter {
   streamTranslator(model: string, includeUsage: boolean): StreamTranslator;
   /** The headers that carry the provider key. */
   credentialHeaders(key: string): HeaderEntry[];
+  /**
+   * Every header name this adapter may set (credentials, API version): Envoy shares one request
+   * header map across retry attempts, so an attempt removes what an earlier attempt to another
+   * provider set (never send one provider's key to another).
+   */
+  readonly ownedHeaders: readonly string[];
 }

@@ -2,7 +2,8 @@ import type { HeaderEntry } from "../protocol/http-exchange.ts";
 import type { InspectedBody } from "./inspect-request-body.ts";
 import { applyTextEdits, type TextEdit } from "./json-string-values.ts";
 import type { PolicyDecision } from "./policy-decision.ts";
-import { TARGET_MODEL_HEADER } from "./provider-attempt.ts";
+import type { ApiKind } from "./policy-input.ts";
+import { API_HEADER, TARGET_MODEL_HEADER } from "./provider-attempt.ts";
 
 /** Envoy's route table matches this header (see envoy/envoy.yaml); Envoy removes it before forwarding. */
 export const ROUTE_HEADER = "x-gateway-route";
@@ -20,6 +21,7 @@ export interface UpstreamChanges {
  */
 export function upstreamChanges(
   decision: PolicyDecision,
+  api: ApiKind,
   body: InspectedBody,
   redactionEdits: readonly TextEdit[],
 ): UpstreamChanges {
@@ -31,7 +33,10 @@ export function upstreamChanges(
 
   // The provider's model name is applied per attempt by the provider's translate filter, which
   // knows which provider the attempt goes to; here it only travels as a header.
-  if (route) set.push({ name: TARGET_MODEL_HEADER, value: route.model });
+  if (route) {
+    set.push({ name: TARGET_MODEL_HEADER, value: route.model });
+    set.push({ name: API_HEADER, value: api });
+  }
   let newBody: Buffer | undefined;
   if (body.json && redactionEdits.length > 0) {
     newBody = Buffer.from(applyTextEdits(body.json.text, redactionEdits), "utf8");

@@ -13,5 +13,6 @@ export const geminiAdapter: ProviderAdapter = {
   translatesAnswers: true,
   translateAnswer: (status, body, model) => geminiToOpenAiChat(status, body, model),
   streamTranslator: (model, includeUsage) => new GeminiToOpenAiStream(model, { includeUsage }),
+  ownedHeaders: ["x-goog-api-key"],
   credentialHeaders: (key) => [{ name: "x-goog-api-key", value: key }],
 };

@@ -1,12 +1,31 @@
 import { applyTextEdits } from "../../../pipeline/json-string-values.ts";
 import type { ProviderAdapter, StreamTranslator } from "../../../pipeline/provider-translation.ts";
 
+const API_PATHS: Readonly<Record<string, string>> = {
+  "openai.chat_completions": "/v1/chat/completions",
+  "openai.completions": "/v1/completions",
+  "openai.embeddings": "/v1/embeddings",
+};
+
 /**
  * OpenAI itself and OpenAI-compatible servers (vLLM, Ollama, the demo upstream): the request keeps
- * its path and every byte but the model name, which becomes the provider's; answers pass as they are.
+ * every byte but the model name, which becomes the provider's; answers pass as they are. The path
+ * is set from the API on every attempt, since an earlier attempt may have sent it elsewhere.
  */
 export const openAiCompatibleAdapter: ProviderAdapter = {
-  translateRequest(_api, body, model) {
+  translateRequest(api, body, model) {
+    const path = API_PATHS[api];
+    if (!path) {
+      return {
+        ok: false,
+        error: {
+          status: 422,
+          code: "unsupported_feature",
+          message: `${api} cannot be forwarded`,
+          param: null,
+        },
+      };
+    }
     const span = body.topLevelStrings.get("model");
     const text =
       span && body.text.slice(span.start, span.end) !== JSON.stringify(model)
@@ -14,7 +33,8 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
             { start: span.start, end: span.end, replacement: JSON.stringify(model) },
           ])
         : body.text;
-    return { ok: true, value: { method: "POST", path: "", headers: {}, body: Buffer.from(text, "utf8") } };
+    const headers = { "content-type": "application/json" };
+    return { ok: true, value: { method: "POST", path, headers, body: Buffer.from(text, "utf8") } };
   },
   translatesAnswers: false,
   translateAnswer: (status, body) => ({ status, body, usage: undefined }),
@@ -23,5 +43,6 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
     end: () => Buffer.alloc(0),
     usage: () => undefined,
   }),
+  ownedHeaders: ["authorization", "api-key", "openai-organization", "openai-project"],
   credentialHeaders: (key) => [{ name: "authorization", value: `Bearer ${key}` }],
 };
