@@ -42,7 +42,8 @@ outcome_well_formed(d) if {
 	d.allow == true
 	not "status" in object.keys(d)
 	d.reasons == []
-	object.keys(d.route) == {"provider", "model"}
+	{"provider", "model"} - object.keys(d.route) == set()
+	object.keys(d.route) - {"provider", "model", "targets"} == set()
 	regex.match(`^[a-z][a-z0-9_-]{0,62}$`, d.route.provider)
 	count(d.route.model) > 0
 }

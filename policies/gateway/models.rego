@@ -78,7 +78,15 @@ team_permitted(entry) if {
 	role in entry.roles
 }
 
-route := {"provider": provider, "model": provider_model} if {
+# A failover model (an alias) routes to an Envoy aggregate cluster and names, per provider of that
+# cluster, the model each attempt sends.
+route := object.union(plain_route, {"targets": model_entry.targets}) if is_object(model_entry.targets)
+
+route := plain_route if not has_targets(model_entry)
+
+has_targets(entry) if entry.targets
+
+plain_route := {"provider": provider, "model": provider_model} if {
 	provider := model_entry.provider
 	provider_model := model_entry.provider_model
 	is_string(provider)

@@ -152,6 +152,7 @@ function record(eventId: string, overrides: Partial<AuditRecord> = {}): AuditRec
     pii_directions: ["request", "request"],
     pii_counts: [2, 1],
     prompt: "",
+    attempts: 1,
     ...overrides,
   };
 }
@@ -366,7 +367,14 @@ describe("ClickHouse audit sink", { timeout: 120_000 }, () => {
     const table = "audit_old_spool";
     const dir = await spoolDir();
     const older: Partial<AuditRecord> = record("older-1");
-    for (const column of ["pii_types", "pii_actions", "pii_directions", "pii_counts", "prompt"] as const) {
+    for (const column of [
+      "pii_types",
+      "pii_actions",
+      "pii_directions",
+      "pii_counts",
+      "prompt",
+      "attempts",
+    ] as const) {
       delete older[column];
     }
     await writeFile(join(dir, "spool-0000000000001-000000.jsonl"), `${JSON.stringify(older)}\n`);

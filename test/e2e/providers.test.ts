@@ -163,3 +163,62 @@ describe("switching providers by policy data alone", () => {
     assert.equal(moved.upstream.requests.length, 0, "the OpenAI-compatible provider was not called");
   });
 });
+
+describe("failover across providers by Envoy's retry and priority machinery", () => {
+  let failing: GatewayUnderTest;
+  before(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "gateway-failover-"));
+    const bundlePath = path.join(dir, "bundle.tar.gz");
+    // The mock Anthropic fails on models named "fail-503" / "fail-429"; Gemini answers.
+    const changed = await rebundle(readFileSync("policies/build/bundle.tar.gz"), "failover", (data) => {
+      const models = (data.gateway as { models: Record<string, unknown> }).models;
+      for (const [alias, failure] of [
+        ["smart-503", "claude-fail-503"],
+        ["smart-429", "claude-fail-429"],
+      ] as const) {
+        models[alias] = {
+          provider: "alias-smart",
+          provider_model: alias,
+          approved: true,
+          apis: ["openai.chat_completions"],
+          teams: ["*"],
+          targets: { anthropic: failure, gemini: "gemini-2.5-flash" },
+        };
+      }
+    });
+    writeFileSync(bundlePath, changed);
+    failing = await startGatewayUnderTest({ bundlePath });
+  });
+  after(async () => {
+    await failing.close();
+  });
+
+  for (const alias of ["smart-503", "smart-429"]) {
+    it(`answers from the second provider when the first fails (${alias.slice(6)}), translated anew`, async () => {
+      const app = new OpenAI({ baseURL: `${failing.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+      const anthropicBefore = failing.anthropic.requests.length;
+      const { data, response } = await app.chat.completions
+        .create({ model: alias, messages: [{ role: "user", content: "are you there?" }] })
+        .withResponse();
+      assert.match(data.choices[0]?.message.content ?? "", /are you there\?/);
+      assert.equal(
+        failing.anthropic.requests.length,
+        anthropicBefore + 1,
+        "the first attempt went to Anthropic",
+      );
+      const geminiCall = failing.gemini.requests.at(-1);
+      assert.ok(geminiCall?.path.includes("gemini-2.5-flash:generateContent"), geminiCall?.path);
+      const geminiHeaders = JSON.stringify(geminiCall?.headers);
+      assert.ok(!geminiHeaders.includes(PROVIDER_KEYS.anthropic), "the Anthropic key never reaches Gemini");
+      assert.ok(!geminiHeaders.includes("anthropic-version"));
+      assert.equal(response.headers.get("x-gateway-answered-by"), null, "internal headers stay internal");
+      const row = await failing.auditRow<ProviderRow & { attempts: number }>(
+        response.headers.get("x-request-id") ?? "",
+      );
+      assert.equal(row.provider, "gemini");
+      assert.equal(row.routed_model, "gemini-2.5-flash");
+      assert.equal(row.attempts, 2);
+      assert.equal(row.status, 200);
+    });
+  }
+});

@@ -43,6 +43,8 @@ export interface AuditRecord {
   pii_counts: number[];
   /** The request body as forwarded (redacted), only when the policy asks to store prompts. */
   prompt: string;
+  /** Upstream attempts (retries and failover included); `provider` is the one that answered. */
+  attempts: number;
 }
 
 /** Where audit records go. `write` never throws and never blocks on the network. */

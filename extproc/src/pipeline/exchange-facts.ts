@@ -21,6 +21,8 @@ export interface ExchangeFacts {
   tags: readonly string[];
   policyRevision: string;
   piiCounts: readonly PiiCount[];
+  /** Upstream attempts Envoy made (retries and failover included); 0 when none was made. */
+  attempts: number;
   /** The forwarded (redacted) body, when the policy asks to store prompts. */
   prompt: string;
 }
@@ -41,6 +43,7 @@ export function newExchangeFacts(startedMs: number, policyRevision: string): Exc
     tags: [],
     policyRevision,
     piiCounts: [],
+    attempts: 0,
     prompt: "",
   };
 }
@@ -81,5 +84,6 @@ export function buildAuditRecord(
     pii_directions: facts.piiCounts.map((count) => count.direction),
     pii_counts: facts.piiCounts.map((count) => count.count),
     prompt: facts.prompt,
+    attempts: facts.attempts,
   };
 }

@@ -19,6 +19,7 @@ import { openAiErrorResponse } from "./openai-error-body.ts";
 import { applyRequestPii, requestPiiCounts } from "./pii/request-pii-decision.ts";
 import type { PolicyDecision } from "./policy-decision.ts";
 import type { Clock, IdGenerator, PolicySnapshot, PolicySource } from "./ports.ts";
+import { ANSWERED_BY_HEADER } from "./provider-attempt.ts";
 import { readPolicyDecision } from "./read-policy-decision.ts";
 import { type RequestHead, readRequestHead } from "./request-head.ts";
 import { callerHeadersToStrip, upstreamChanges } from "./upstream-changes.ts";
@@ -92,11 +93,29 @@ export class GatewayExchange implements StreamProcessor {
 
   async onResponseHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
     this.facts.status = Number(headerValue(headers, ":status") ?? 0);
+    this.recordAnswerer(headers);
+    const hideAnswerer: ExchangeAction = { kind: "continue", headers: { remove: [ANSWERED_BY_HEADER] } };
     if (endOfStream) {
       this.writeAudit("completed");
-      return CONTINUE;
+      return hideAnswerer;
     }
-    return this.answerStep(this.answer.onHeaders(headers));
+    const step = this.answerStep(this.answer.onHeaders(headers));
+    if (step.kind !== "continue") return step;
+    return {
+      ...step,
+      headers: { ...step.headers, remove: [...(step.headers?.remove ?? []), ANSWERED_BY_HEADER] },
+    };
+  }
+
+  /** Which provider and model answered (for failover routes, the attempt that succeeded). */
+  private recordAnswerer(headers: HeaderList): void {
+    const answeredBy = headerValue(headers, ANSWERED_BY_HEADER);
+    const route = this.facts.route;
+    if (!answeredBy || !route) return;
+    const at = answeredBy.indexOf("=");
+    if (at > 0) this.facts.route = { provider: answeredBy.slice(0, at), model: answeredBy.slice(at + 1) };
+    const attempts = Number(headerValue(headers, "x-envoy-attempt-count") ?? 1);
+    this.facts.attempts = Number.isInteger(attempts) && attempts > 0 ? attempts : 1;
   }
 
   async onResponseBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {

@@ -22,6 +22,12 @@ export const DecisionRoute = z
       .regex(/^[a-z][a-z0-9_-]{0,62}$/)
       .describe("Provider name; Envoy routes on it (cluster provider_<name>)."),
     model: z.string().min(1).max(256).describe("The model name the provider will receive."),
+    targets: z
+      .record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().min(1).max(256))
+      .optional()
+      .describe(
+        "For a failover route (an Envoy aggregate cluster): the model each provider of the alias receives; the attempt to provider P sends targets[P].",
+      ),
   })
   .strict();
 export type DecisionRoute = z.infer<typeof DecisionRoute>;

@@ -22,6 +22,10 @@ import { parseStrictJson } from "./strict-json.ts";
  */
 export const TARGET_MODEL_HEADER = "x-gateway-target-model";
 export const API_HEADER = "x-gateway-api";
+/** For failover routes: `provider=model&provider=model`, URL-encoded, one model per provider. */
+export const TARGETS_HEADER = "x-gateway-targets";
+/** Set on the answer for the gateway filter: which provider answered (removed before the caller). */
+export const ANSWERED_BY_HEADER = "x-gateway-answered-by";
 
 export interface ProviderAttemptDeps {
   /** The provider this attempt goes to: the upstream filter's gRPC metadata names it. */
@@ -57,7 +61,8 @@ export class ProviderAttempt implements StreamProcessor {
   async onRequestHeaders(headers: HeaderList): Promise<ExchangeAction> {
     this.requestId = headerValue(headers, "x-request-id") ?? "";
     this.api = ApiKind.catch("unknown").parse(headerValue(headers, API_HEADER));
-    this.model = headerValue(headers, TARGET_MODEL_HEADER) ?? "";
+    const targets = new URLSearchParams(headerValue(headers, TARGETS_HEADER) ?? "");
+    this.model = targets.get(this.deps.provider) ?? headerValue(headers, TARGET_MODEL_HEADER) ?? "";
     const info = this.deps.policies.current().providers.get(this.deps.provider);
     this.adapter = info ? this.deps.adapters.get(info.api) : undefined;
     if (!this.adapter || this.model === "") {
@@ -119,18 +124,23 @@ export class ProviderAttempt implements StreamProcessor {
         message: `the provider '${this.deps.provider}' refused the gateway's credentials`,
       });
     }
+    const answeredBy = { name: ANSWERED_BY_HEADER, value: `${this.deps.provider}=${this.model}` };
     const adapter = this.adapter;
-    if (!adapter?.translatesAnswers || endOfStream) return CONTINUE;
     const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
-    if (this.answerStatus < 300 && contentType.startsWith("text/event-stream")) {
+    if (
+      adapter?.translatesAnswers &&
+      !endOfStream &&
+      this.answerStatus < 300 &&
+      contentType.startsWith("text/event-stream")
+    ) {
       this.stream = adapter.streamTranslator(this.model, this.includeUsage);
       return {
         kind: "continue",
         responseBodyMode: "streamed",
-        headers: { set: [{ name: "content-type", value: "text/event-stream; charset=utf-8" }] },
+        headers: { set: [{ name: "content-type", value: "text/event-stream; charset=utf-8" }, answeredBy] },
       };
     }
-    return CONTINUE;
+    return { kind: "continue", headers: { set: [answeredBy] } };
   }
 
   async onResponseBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {

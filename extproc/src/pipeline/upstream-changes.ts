@@ -3,7 +3,7 @@ import type { InspectedBody } from "./inspect-request-body.ts";
 import { applyTextEdits, type TextEdit } from "./json-string-values.ts";
 import type { PolicyDecision } from "./policy-decision.ts";
 import type { ApiKind } from "./policy-input.ts";
-import { API_HEADER, TARGET_MODEL_HEADER } from "./provider-attempt.ts";
+import { API_HEADER, TARGET_MODEL_HEADER, TARGETS_HEADER } from "./provider-attempt.ts";
 
 /** Envoy's route table matches this header (see envoy/envoy.yaml); Envoy removes it before forwarding. */
 export const ROUTE_HEADER = "x-gateway-route";
@@ -36,6 +36,8 @@ export function upstreamChanges(
   if (route) {
     set.push({ name: TARGET_MODEL_HEADER, value: route.model });
     set.push({ name: API_HEADER, value: api });
+    if (route.targets)
+      set.push({ name: TARGETS_HEADER, value: new URLSearchParams(route.targets).toString() });
   }
   let newBody: Buffer | undefined;
   if (body.json && redactionEdits.length > 0) {

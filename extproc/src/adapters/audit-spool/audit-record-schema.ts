@@ -33,4 +33,5 @@ export const auditRecordSchema = z.object({
   pii_directions: z.array(z.string()).default([]),
   pii_counts: z.array(z.number()).default([]),
   prompt: z.string().default(""),
+  attempts: z.number().default(0),
 }) satisfies z.ZodType<AuditRecord, unknown>;

@@ -75,6 +75,7 @@ export const auditColumns: readonly AuditColumn[] = [
   { name: "pii_directions", type: "Array(String)", from: (r) => r.pii_directions },
   { name: "pii_counts", type: "Array(UInt32)", from: (r) => r.pii_counts.map((n) => uint(n, UINT32_MAX)) },
   { name: "prompt", type: "String", from: (r) => r.prompt },
+  { name: "attempts", type: "UInt16", from: (r) => uint(r.attempts, UINT16_MAX) },
 ];
 
 export type AuditRow = Record<string, AuditColumnValue>;
