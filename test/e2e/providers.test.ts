@@ -172,6 +172,13 @@ describe("failover across providers by Envoy's retry and priority machinery", ()
     // The mock Anthropic fails on models named "fail-503" / "fail-429"; Gemini answers.
     const changed = await rebundle(readFileSync("policies/build/bundle.tar.gz"), "failover", (data) => {
       const models = (data.gateway as { models: Record<string, unknown> }).models;
+      models["claude-cut"] = {
+        provider: "anthropic",
+        provider_model: "claude-fail-cut",
+        approved: true,
+        apis: ["openai.chat_completions"],
+        teams: ["*"],
+      };
       for (const [alias, failure] of [
         ["smart-503", "claude-fail-503"],
         ["smart-429", "claude-fail-429"],
@@ -191,6 +198,30 @@ describe("failover across providers by Envoy's retry and priority machinery", ()
   });
   after(async () => {
     await failing.close();
+  });
+
+  it("ends a stream the provider cuts mid-way in a way the openai SDK raises, and audits it as aborted", async () => {
+    const app = new OpenAI({ baseURL: `${failing.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const auditedBefore = (await failing.audit.flush(), failing.audit.stats().inserted);
+    // Envoy resets the client's stream when the provider's connection breaks after its headers;
+    // the SDK raises a connection error (an APIError) whether that lands before or during iteration.
+    const error = await (async () => {
+      const stream = await app.chat.completions.create({
+        model: "claude-cut",
+        messages: [{ role: "user", content: "tell me a long story" }],
+        stream: true,
+      });
+      for await (const _chunk of stream) {
+        // consume until the break
+      }
+    })().catch((e: unknown) => e);
+    assert.ok(error instanceof OpenAI.APIError, String(error));
+    await failing.audit.flush();
+    assert.equal(failing.audit.stats().inserted, auditedBefore + 1);
+    const rows = await failing.clickhouse.rows<{ outcome: string; requested_model: string }>(
+      `SELECT outcome, requested_model FROM ${failing.table} WHERE requested_model = 'claude-cut'`,
+    );
+    assert.deepEqual(rows, [{ outcome: "aborted", requested_model: "claude-cut" }]);
   });
 
   for (const alias of ["smart-503", "smart-429"]) {
