@@ -202,7 +202,8 @@ describe("failover across providers by Envoy's retry and priority machinery", ()
 
   it("ends a stream the provider cuts mid-way in a way the openai SDK raises, and audits it as aborted", async () => {
     const app = new OpenAI({ baseURL: `${failing.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
-    const auditedBefore = (await failing.audit.flush(), failing.audit.stats().inserted);
+    await failing.audit.flush();
+    const auditedBefore = failing.audit.stats().inserted;
     // Envoy resets the client's stream when the provider's connection breaks after its headers;
     // the SDK raises a connection error (an APIError) whether that lands before or during iteration.
     const error = await (async () => {
