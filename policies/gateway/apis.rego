@@ -1,11 +1,17 @@
 package gateway
 
-# APIs the gateway forwards to a provider. The processor also recognises openai.models,
-# but listing models is not served yet, so it is denied like any unknown API.
-known_apis := {"openai.chat_completions", "openai.completions", "openai.embeddings"}
+# The APIs the gateway serves; anything else is denied with 404.
+known_apis := model_apis | {"openai.models"}
 
-# Every known API names a model, so every known API goes through the catalogue checks.
 api_known if input.request.api in known_apis
+
+# APIs whose requests name a model: they go through the catalogue checks and to a provider.
+model_apis := {"openai.chat_completions", "openai.completions", "openai.embeddings"}
+
+model_api if input.request.api in model_apis
+
+# GET /v1/models is answered by the gateway itself, listing what this caller may use.
+model_listing if input.request.api == "openai.models"
 
 failures["unknown_api"] := {
 	"status": 404,

@@ -20,12 +20,25 @@ test_embeddings_with_embedding_model_is_allowed if {
 	d.route == {"provider": "demo", "model": "text-embedding-3-small"}
 }
 
-test_model_listing_is_not_served_yet if {
+test_model_listing_answers_the_models_the_caller_may_use if {
+	req := object.union(input_for("openai.models", bob, ""), {"llm": null})
+	d := gateway.decision with input as req
+	d.allow == true
+	d.route == null
+	ids := [m.id | some m in d.models]
+	"gpt-4o-mini" in ids
+	not "gpt-4o" in ids # research and platform only
+	not "o1-preview" in ids # not approved
+	ids == sort(ids)
+	every m in d.models {
+		object.keys(m) == {"id", "owned_by"}
+	}
+}
+
+test_model_listing_differs_by_team if {
 	req := object.union(input_for("openai.models", admin, ""), {"llm": null})
 	d := gateway.decision with input as req
-	d.allow == false
-	d.status == 404
-	d.reasons == [{"code": "unknown_api", "message": "GET /v1/models is not an API the gateway serves"}]
+	"gpt-4.1" in [m.id | some m in d.models]
 }
 
 test_unknown_api_is_404_naming_method_and_path if {
@@ -59,5 +72,5 @@ test_api_names_are_matched_exactly if {
 }
 
 test_known_apis_are_exactly_the_served_ones if {
-	gateway.known_apis == {"openai.chat_completions", "openai.completions", "openai.embeddings"}
+	gateway.known_apis == {"openai.chat_completions", "openai.completions", "openai.embeddings", "openai.models"}
 }

@@ -39,6 +39,7 @@ default decision := {
 	"headers": {},
 	"audit": {"tags": [], "store_prompt": false},
 	"pii": {"actions": {}, "restore": false},
+	"models": null,
 }
 
 decision := {
@@ -48,7 +49,25 @@ decision := {
 	"headers": {},
 	"audit": {"tags": audit_tags, "store_prompt": audit_store_prompt},
 	"pii": {"actions": pii_actions, "restore": pii_restore},
+	"models": null,
 } if permitted
+
+# GET /v1/models: the gateway answers itself with the models this caller may use.
+listing_permitted if {
+	model_listing
+	count(failures) == 0
+	is_string(input.principal.key_id)
+}
+
+decision := {
+	"allow": true,
+	"reasons": [],
+	"route": null,
+	"headers": {},
+	"audit": {"tags": audit_tags, "store_prompt": false},
+	"pii": {"actions": {}, "restore": false},
+	"models": listed_models,
+} if listing_permitted
 
 decision := {
 	"allow": false,
@@ -58,7 +77,11 @@ decision := {
 	"headers": {},
 	"audit": {"tags": audit_tags, "store_prompt": audit_store_prompt},
 	"pii": {"actions": pii_actions, "restore": pii_restore},
-} if not permitted
+	"models": null,
+} if {
+	not permitted
+	not listing_permitted
+}
 
 deny_reasons := [{"code": code, "message": failures[code].message} | some code in deny_codes] if {
 	count(deny_codes) > 0

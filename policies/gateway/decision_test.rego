@@ -2,7 +2,7 @@ package gateway_test
 
 import data.gateway
 
-decision_keys := {"allow", "status", "reasons", "route", "headers", "audit", "pii"}
+decision_keys := {"allow", "status", "reasons", "route", "headers", "audit", "pii", "models"}
 
 pii_action_names := {"allow", "redact", "hash", "block"}
 
@@ -42,6 +42,17 @@ outcome_well_formed(d) if {
 	d.allow == true
 	not "status" in object.keys(d)
 	d.reasons == []
+	d.route == null
+	every m in d.models {
+		object.keys(m) == {"id", "owned_by"}
+	}
+}
+
+outcome_well_formed(d) if {
+	d.allow == true
+	not "status" in object.keys(d)
+	d.reasons == []
+	d.models == null
 	{"provider", "model"} - object.keys(d.route) == set()
 	object.keys(d.route) - {"provider", "model", "targets"} == set()
 	regex.match(`^[a-z][a-z0-9_-]{0,62}$`, d.route.provider)
@@ -84,6 +95,7 @@ test_allowed_decision_is_exactly_the_documented_shape if {
 		"headers": {},
 		"audit": {"tags": ["team:research"], "store_prompt": true},
 		"pii": {"actions": data.gateway.pii.actions.external, "restore": true},
+		"models": null,
 	}
 }
 
@@ -97,6 +109,7 @@ test_denied_decision_is_exactly_the_documented_shape if {
 		"headers": {},
 		"audit": {"tags": ["team:marketing"], "store_prompt": true},
 		"pii": {"actions": data.gateway.pii.actions.external, "restore": true},
+		"models": null,
 	}
 }
 

@@ -2,7 +2,7 @@ package gateway
 
 # Lookup is by exact key: the catalogue must not match "GPT-4o-mini" or " gpt-4o-mini" to
 # "gpt-4o-mini", because the upstream reads the name the caller sent, not a normalised one.
-model_entry := data.gateway.models[input.llm.model] if api_known
+model_entry := data.gateway.models[input.llm.model] if model_api
 
 # Optional fields are tested through helper rules: in `not x in entry.apis` Rego evaluates
 # `entry.apis` outside the negation, so a missing field would make the whole check undefined and
@@ -13,7 +13,7 @@ failures["model_missing"] := {
 	"status": 400,
 	"message": concat("", [input.request.api, " requests must name a model"]),
 } if {
-	api_known
+	model_api
 	not model_named
 }
 
@@ -21,7 +21,7 @@ failures["model_unknown"] := {
 	"status": 403,
 	"message": concat("", ["model '", clip(input.llm.model), "' is not in the gateway's model catalogue"]),
 } if {
-	api_known
+	model_api
 	model_named
 	not model_entry
 }
@@ -94,3 +94,13 @@ plain_route := {"provider": provider, "model": provider_model} if {
 	provider != ""
 	provider_model != ""
 }
+
+# The models a caller may use: approved, and allowed for the caller's team or roles. A failover
+# alias is listed under its own name; `owned_by` is the provider (or alias) that serves it.
+listed_models := [{"id": id, "owned_by": entry.provider} |
+	some id in sort([name | some name, _ in data.gateway.models])
+	entry := data.gateway.models[id]
+	approved(entry)
+	team_permitted(entry)
+	is_string(entry.provider)
+]

@@ -165,3 +165,26 @@ describe("requests the policy refuses", () => {
     assert.deepEqual(row.reason_codes, ["invalid_api_key"]);
   });
 });
+
+describe("listing models", () => {
+  it("lists only the models the caller's policy allows, as the openai SDK reads them", async () => {
+    const bob = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.bob, maxRetries: 0 });
+    const admin = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.admin, maxRetries: 0 });
+    const ids = async (client: OpenAI) => {
+      const list: string[] = [];
+      for await (const model of client.models.list()) list.push(model.id);
+      return list;
+    };
+    const bobs = await ids(bob);
+    const admins = await ids(admin);
+    assert.ok(bobs.includes("gpt-4o-mini"));
+    assert.ok(!bobs.includes("gpt-4o"), "gpt-4o is for research and platform only");
+    assert.ok(!bobs.includes("o1-preview"), "unapproved models are never listed");
+    assert.ok(admins.includes("gpt-4.1"));
+    assert.equal(
+      gw.upstream.requests.filter((r) => r.path.startsWith("/v1/models")).length,
+      0,
+      "answered by the gateway",
+    );
+  });
+});

@@ -167,6 +167,7 @@ function allowed(provider: string, model: string, team: string, actions = extern
     headers: {},
     audit: { tags: [`team:${team}`], store_prompt: true },
     pii: { actions, restore: true },
+    models: null,
   };
 }
 
@@ -179,6 +180,7 @@ function denied(status: number, team: string, ...reasons: [code: string, message
     headers: {},
     audit: { tags: [`team:${team}`], store_prompt: true },
     pii: { actions: externalActions, restore: true },
+    models: null,
   };
 }
 
@@ -254,10 +256,15 @@ describe("the built Wasm policy bundle", async () => {
       decide(policy, inputFor("unknown", admin, "gpt-4o-mini")),
       denied(404, "platform", ["unknown_api", "POST /v1/responses is not an API the gateway serves"]),
     );
-    assert.deepEqual(
-      decide(policy, inputFor("openai.models", admin, null)),
-      denied(404, "platform", ["unknown_api", "GET /v1/models is not an API the gateway serves"]),
-    );
+  });
+
+  it("lists the models a caller may use for GET /v1/models, in the Wasm build", () => {
+    const listing = decide(policy, inputFor("openai.models", bob, null));
+    assert.equal(listing.allow, true);
+    assert.equal(listing.route, null);
+    const ids = (listing.models ?? []).map((model) => model.id);
+    assert.ok(ids.includes("gpt-4o-mini") && !ids.includes("gpt-4o") && !ids.includes("o1-preview"));
+    assert.deepEqual(ids, [...ids].sort());
   });
 
   it("treats model names differing only by case or whitespace as unknown", () => {

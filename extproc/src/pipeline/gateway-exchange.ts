@@ -15,6 +15,7 @@ import { buildAuditRecord, type ExchangeFacts, newExchangeFacts } from "./exchan
 import { errorStatus, type GatewayError } from "./gateway-errors.ts";
 import { identifyCaller } from "./identify-caller.ts";
 import { type InspectedBody, inspectRequestBody } from "./inspect-request-body.ts";
+import { modelListResponse } from "./model-list-response.ts";
 import { openAiErrorResponse } from "./openai-error-body.ts";
 import { applyRequestPii, requestPiiCounts } from "./pii/request-pii-decision.ts";
 import type { PolicyDecision } from "./policy-decision.ts";
@@ -193,6 +194,12 @@ export class GatewayExchange implements StreamProcessor {
         status: status ?? 403,
         reasonCodes: reasons.length > 0 ? this.facts.reasonCodes : ["policy_denied"],
       });
+    }
+    if (decision.value.models !== null) {
+      this.facts.decision = "allow";
+      this.facts.status = 200;
+      this.writeAudit("completed");
+      return modelListResponse(decision.value.models, head.requestId);
     }
     return this.forward(body, decision.value);
   }

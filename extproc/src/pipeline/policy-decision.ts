@@ -89,6 +89,12 @@ export const PolicyDecision = z
     pii: DecisionPii.default({ actions: {}, restore: false }).describe(
       "What happens to detected PII and secrets.",
     ),
+    models: z
+      .array(z.object({ id: z.string().min(1).max(256), owned_by: z.string().max(256) }).strict())
+      .max(10_000)
+      .nullable()
+      .default(null)
+      .describe("For GET /v1/models: the models this caller may use; the gateway answers with this list."),
   })
   .strict();
 export type PolicyDecision = z.infer<typeof PolicyDecision>;

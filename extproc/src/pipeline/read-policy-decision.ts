@@ -23,7 +23,7 @@ export function readPolicyDecision(evaluation: unknown): Result<PolicyDecision> 
       `the policy decision is malformed at '${issue?.path.join(".")}': ${issue?.message}`,
     );
   }
-  if (parsed.data.allow && parsed.data.route === null) {
+  if (parsed.data.allow && parsed.data.route === null && parsed.data.models === null) {
     return fail("policy_error", "the policy allowed the request but chose no route");
   }
   return ok(parsed.data);
