@@ -80,9 +80,15 @@ team_permitted(entry) if {
 
 # A failover model (an alias) routes to an Envoy aggregate cluster and names, per provider of that
 # cluster, the model each attempt sends.
-route := object.union(plain_route, {"targets": model_entry.targets}) if is_object(model_entry.targets)
+catalogue_route := object.union(plain_route, {"targets": model_entry.targets}) if is_object(model_entry.targets)
 
-route := plain_route if not has_targets(model_entry)
+catalogue_route := plain_route if not has_targets(model_entry)
+
+# The route the request takes: a routing rule (routing.rego) may send it elsewhere, for example
+# to a self-hosted model when it carries personal data; otherwise the catalogue's.
+route := r if {
+	r := rerouted
+} else := catalogue_route
 
 has_targets(entry) if entry.targets
 

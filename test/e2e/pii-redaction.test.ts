@@ -300,3 +300,51 @@ describe("PII with a policy that does not restore", () => {
     assert.equal(streamed, "Echo: write to [EMAIL_1]");
   });
 });
+
+describe("routing by data classification", () => {
+  let rerouting: GatewayUnderTest;
+  before(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "gateway-reroute-"));
+    const bundlePath = path.join(dir, "bundle.tar.gz");
+    const changed = await rebundle(
+      readFileSync("policies/build/bundle.tar.gz"),
+      "pii-self-hosted",
+      (data) => {
+        (data.gateway as { routing?: unknown }).routing = {
+          pii_self_hosted: { types: ["EMAIL", "PHONE"], provider: "local", model: "llama-3.3-70b-instruct" },
+        };
+      },
+    );
+    writeFileSync(bundlePath, changed);
+    rerouting = await startGatewayUnderTest({ bundlePath });
+  });
+  after(async () => {
+    await rerouting.close();
+  });
+
+  it("sends a prompt with personal data to the self-hosted model, where the policy lets it through", async () => {
+    const app = new OpenAI({ baseURL: `${rerouting.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const { response } = await app.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `mail ${EMAIL}` }] })
+      .withResponse();
+    const sent = JSON.parse(rerouting.upstream.requests.at(-1)?.body.toString() ?? "{}") as {
+      model: string;
+      messages: { content: string }[];
+    };
+    assert.equal(sent.model, "llama-3.3-70b-instruct");
+    assert.equal(sent.messages[0]?.content, `mail ${EMAIL}`, "self-hosted: the email may stay");
+    const row = await rerouting.auditRow<{ provider: string; routed_model: string }>(
+      response.headers.get("x-request-id") ?? "",
+    );
+    assert.deepEqual([row.provider, row.routed_model], ["local", "llama-3.3-70b-instruct"]);
+
+    await app.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "no personal data" }],
+    });
+    assert.equal(
+      (JSON.parse(rerouting.upstream.requests.at(-1)?.body.toString() ?? "{}") as { model: string }).model,
+      "gpt-4o-mini",
+    );
+  });
+});

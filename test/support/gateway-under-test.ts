@@ -2,11 +2,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
-import {
-  type ClickHouseAuditSink,
-  createClickHouseAuditSink,
-} from "../../extproc/src/adapters/clickhouse/clickhouse-audit-sink.ts";
+import type { ClickHouseAttemptSink } from "../../extproc/src/adapters/clickhouse/clickhouse-attempt-sink.ts";
+import type { ClickHouseAuditSink } from "../../extproc/src/adapters/clickhouse/clickhouse-audit-sink.ts";
 import { parseGatewayConfig } from "../../extproc/src/config.ts";
+import { DEFAULT_ATTEMPTS_TABLE, openClickHouseAuditSinks } from "../../extproc/src/open-audit-sink.ts";
 import { type RunningGateway, startGateway } from "../../extproc/src/start-gateway.ts";
 import { type AnthropicUpstream, startAnthropicUpstream } from "../demo/anthropic-upstream/index.ts";
 import { type GeminiUpstream, startGeminiUpstream } from "../demo/gemini-upstream/index.ts";
@@ -35,10 +34,19 @@ export interface GatewayUnderTest {
   readonly anthropic: AnthropicUpstream;
   readonly gemini: GeminiUpstream;
   readonly audit: ClickHouseAuditSink;
+  readonly attempts: ClickHouseAttemptSink;
   readonly clickhouse: TestClickHouse;
   readonly table: string;
+  /** database.table of the provider attempts. */
+  readonly attemptsTable: string;
   /** Flushes the audit sink and returns the row for one request id. */
   auditRow<T = Record<string, unknown>>(requestId: string): Promise<T>;
+  /**
+   * Flushes the attempts sink until `expected` rows match `sql` (an attempt's row may land a moment
+   * after the caller has its answer: its filter's stream ends after the answer's last byte), then
+   * returns them.
+   */
+  rowsWithin<T = Record<string, unknown>>(sql: string, expected: number): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -73,8 +81,9 @@ export async function startGatewayUnderTest(
   const logger = pino({ level: config.logLevel });
   const chConfig = config.audit.clickhouse;
   if (!chConfig) throw new Error("the end-to-end tests need ClickHouse");
-  const audit = await createClickHouseAuditSink({ ...chConfig, spoolDir, logger, flushIntervalMs: 200 });
-  const gateway = await startGateway(config, logger, { audit });
+  const sinks = await openClickHouseAuditSinks({ ...chConfig, spoolDir, logger, flushIntervalMs: 200 });
+  const audit = sinks.requests;
+  const gateway = await startGateway(config, logger, { audit, attempts: sinks.attempts });
   const upstream = await startDemoUpstream({ host: "127.0.0.1", port: 0 });
   const anthropic = await startAnthropicUpstream({
     host: "127.0.0.1",
@@ -85,9 +94,16 @@ export async function startGatewayUnderTest(
   const harness = await startEnvoyHarness({
     envoyConfigPath: "envoy/envoy.yaml",
     processorAddress: `127.0.0.1:${gateway.port}`,
-    clusters: { provider_demo: upstream.url, provider_anthropic: anthropic.url, provider_gemini: gemini.url },
+    // The demo upstream also stands in for the self-hosted OpenAI-compatible server (provider "local").
+    clusters: {
+      provider_demo: upstream.url,
+      provider_local: upstream.url,
+      provider_anthropic: anthropic.url,
+      provider_gemini: gemini.url,
+    },
   });
   const table = `${database}.${chConfig.table}`;
+  const attemptsTable = `${database}.${DEFAULT_ATTEMPTS_TABLE}`;
   return {
     url: harness.url,
     harness,
@@ -96,8 +112,10 @@ export async function startGatewayUnderTest(
     anthropic,
     gemini,
     audit,
+    attempts: sinks.attempts,
     clickhouse,
     table,
+    attemptsTable,
     auditRow: async <T>(requestId: string): Promise<T> => {
       await audit.flush();
       const rows = await clickhouse.rows<T>(
@@ -106,10 +124,19 @@ export async function startGatewayUnderTest(
       if (rows.length !== 1) throw new Error(`expected one audit row for ${requestId}, found ${rows.length}`);
       return rows[0] as T;
     },
+    rowsWithin: async <T>(sql: string, expected: number): Promise<T[]> => {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        await sinks.flush();
+        const rows = await clickhouse.rows<T>(sql);
+        if (rows.length >= expected || Date.now() > deadline) return rows;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     close: async () => {
       await harness.close();
       await gateway.close();
-      await audit.close();
+      await sinks.close();
       await upstream.close();
       await anthropic.close();
       await gemini.close();
