@@ -1,6 +1,6 @@
 import { destination, pino } from "pino";
-import { createClickHouseAuditSink } from "../extproc/src/adapters/clickhouse/clickhouse-audit-sink.ts";
 import { parseGatewayConfig } from "../extproc/src/config.ts";
+import { openClickHouseAuditSinks } from "../extproc/src/open-audit-sink.ts";
 import { startGateway } from "../extproc/src/start-gateway.ts";
 
 /**
@@ -24,14 +24,14 @@ if (!clickhouse) {
   console.error("the bench runs the gateway with audit on: set GATEWAY_CLICKHOUSE_URL");
   process.exit(2);
 }
-const audit = await createClickHouseAuditSink({
+const audit = await openClickHouseAuditSinks({
   ...clickhouse,
   spoolDir: config.audit.spoolDir,
   batchSize: config.audit.batchSize,
   flushIntervalMs: config.audit.flushIntervalMs,
   logger,
 });
-const gateway = await startGateway(config, logger, { audit });
+const gateway = await startGateway(config, logger, { audit: audit.requests, attempts: audit.attempts });
 console.log(`READY ${gateway.port}`);
 
 let stopping = false;
@@ -40,7 +40,7 @@ async function stop(): Promise<void> {
   stopping = true;
   await gateway.close();
   await audit.flush();
-  console.log(`STATS ${JSON.stringify({ audit: audit.stats() })}`);
+  console.log(`STATS ${JSON.stringify({ audit: audit.requests.stats(), attempts: audit.attempts.stats() })}`);
   await audit.close();
   process.exit(0);
 }

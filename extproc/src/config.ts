@@ -18,6 +18,10 @@ const GatewayEnv = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
     .default("audit_events"),
+  GATEWAY_CLICKHOUSE_ATTEMPTS_TABLE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default("audit_attempts"),
   GATEWAY_CLICKHOUSE_USER: z.string().default("default"),
   GATEWAY_CLICKHOUSE_PASSWORD: z.string().default(""),
   GATEWAY_AUDIT_SPOOL_DIR: z.string().min(1).default(".gateway/spool"),
@@ -40,6 +44,8 @@ export interface GatewayConfig {
       readonly url: string;
       readonly database: string;
       readonly table: string;
+      /** One row per provider attempt (retries and failover included). */
+      readonly attemptsTable: string;
       readonly username: string;
       readonly password: string;
     } | null;
@@ -107,6 +113,7 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Con
             url: e.GATEWAY_CLICKHOUSE_URL,
             database: e.GATEWAY_CLICKHOUSE_DATABASE,
             table: e.GATEWAY_CLICKHOUSE_TABLE,
+            attemptsTable: e.GATEWAY_CLICKHOUSE_ATTEMPTS_TABLE,
             username: e.GATEWAY_CLICKHOUSE_USER,
             password: e.GATEWAY_CLICKHOUSE_PASSWORD,
           }

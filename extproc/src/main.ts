@@ -1,6 +1,6 @@
 import pino from "pino";
 import { parseGatewayConfig } from "./config.ts";
-import { openAuditSink } from "./open-audit-sink.ts";
+import { openAuditSinks } from "./open-audit-sink.ts";
 import { startGateway } from "./start-gateway.ts";
 
 /** The processor's entry point: the only place that reads the environment and builds adapters. */
@@ -19,8 +19,8 @@ process.on("unhandledRejection", (reason) => {
 });
 
 try {
-  const audit = await openAuditSink(config.audit, logger);
-  const gateway = await startGateway(config, logger, { audit });
+  const audit = await openAuditSinks(config.audit, logger);
+  const gateway = await startGateway(config, logger, { audit: audit.requests, attempts: audit.attempts });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

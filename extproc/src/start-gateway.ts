@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { PolicyStore } from "./adapters/opa/policy-store.ts";
 import type { GatewayConfig } from "./config.ts";
+import type { AttemptSink } from "./pipeline/attempt-record.ts";
 import type { AuditSink } from "./pipeline/audit-record.ts";
 import { GatewayExchange } from "./pipeline/gateway-exchange.ts";
 import { openAiErrorResponse } from "./pipeline/openai-error-body.ts";
@@ -17,12 +18,15 @@ export const PROVIDER_METADATA_KEY = "x-gateway-provider";
 export interface RunningGateway {
   readonly port: number;
   readonly policies: PolicyStore;
-  /** Stops taking streams, lets open ones finish within the grace period, flushes the audit. */
+  /** Stops taking streams, lets open ones finish within the grace period, flushes both audit sinks. */
   close(): Promise<void>;
 }
 
 export interface GatewayParts {
+  /** One row per request (the decision filter). */
   readonly audit: AuditSink;
+  /** One row per provider attempt (the per-attempt translate filter). */
+  readonly attempts: AttemptSink;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
 }
@@ -30,7 +34,7 @@ export interface GatewayParts {
 const systemClock: Clock = { nowMs: () => Date.now() };
 const randomIds: IdGenerator = { newId: () => randomUUID() };
 
-/** Wires the gateway: policy store, pipeline, ext_proc server. The caller owns the audit sink. */
+/** Wires the gateway: policy store, pipeline, ext_proc server. The caller owns the audit sinks. */
 export async function startGateway(
   config: GatewayConfig,
   logger: Logger,
@@ -71,6 +75,7 @@ export async function startGateway(
           credentials,
           maxBodyBytes: config.limits.maxBodyBytes,
           logger,
+          recording: { sink: parts.attempts, clock },
         });
       }
       return new GatewayExchange({
@@ -97,7 +102,7 @@ export async function startGateway(
     close: async () => {
       await server.shutdown(config.shutdownGraceMs);
       policies.close();
-      await parts.audit.flush();
+      await Promise.all([parts.audit.flush(), parts.attempts.flush()]);
     },
   };
 }

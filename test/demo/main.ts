@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import pino from "pino";
 import { parseGatewayConfig } from "../../extproc/src/config.ts";
-import { openAuditSink } from "../../extproc/src/open-audit-sink.ts";
+import { DEFAULT_ATTEMPTS_TABLE, openAuditSinks } from "../../extproc/src/open-audit-sink.ts";
 import { startGateway } from "../../extproc/src/start-gateway.ts";
 import { startEnvoyHarness } from "../harness/envoy-harness.ts";
 import { startDemoUpstream } from "./openai-upstream/index.ts";
@@ -46,8 +46,8 @@ if (!parsed.ok) throw new Error(parsed.message);
 const config = parsed.config;
 const logger = pino({ level: config.logLevel });
 
-const audit = await openAuditSink(config.audit, logger);
-const gateway = await startGateway(config, logger, { audit });
+const audit = await openAuditSinks(config.audit, logger);
+const gateway = await startGateway(config, logger, { audit: audit.requests, attempts: audit.attempts });
 const upstream = await startDemoUpstream({ host: "127.0.0.1", port: 0 });
 const harness = await startEnvoyHarness({
   envoyConfigPath: "envoy/envoy.yaml",
@@ -58,6 +58,9 @@ const harness = await startEnvoyHarness({
 
 const table = config.audit.clickhouse
   ? `${config.audit.clickhouse.database}.${config.audit.clickhouse.table}`
+  : "";
+const attemptsTable = config.audit.clickhouse
+  ? `${config.audit.clickhouse.database}.${DEFAULT_ATTEMPTS_TABLE}`
   : "";
 process.stdout.write(`
 The gateway is running (Envoy stand-in on ${harness.url}, processor on 127.0.0.1:${gateway.port}).
@@ -76,7 +79,11 @@ ${
   clickhouseUrl
     ? `See the audit rows:
   curl -s ${clickhouseUrl} --data-binary \\
-    "SELECT request_id, team, requested_model, decision, reason_codes, status, total_tokens FROM ${table} ORDER BY time_ms DESC LIMIT 5 FORMAT PrettyCompact"`
+    "SELECT request_id, team, requested_model, decision, reason_codes, status, total_tokens FROM ${table} ORDER BY time_ms DESC LIMIT 5 FORMAT PrettyCompact"
+
+And each provider attempt behind them:
+  curl -s ${clickhouseUrl} --data-binary \
+    "SELECT request_id, attempt, provider, model, status, outcome, latency_ms FROM ${attemptsTable} ORDER BY time_ms DESC LIMIT 5 FORMAT PrettyCompact"`
     : `ClickHouse is not installed (run as root to install it): audit rows are spooled in ${config.audit.spoolDir}.`
 }
 

@@ -27,6 +27,17 @@ after(async () => {
   await gw.close();
 });
 
+interface AttemptJoinRow {
+  attempt: number;
+  provider: string;
+  model: string;
+  status: number;
+  outcome: string;
+  error_code: string;
+  answered_by: string;
+  attempts: number;
+}
+
 interface ProviderRow {
   provider: string;
   routed_model: string;
@@ -223,6 +234,11 @@ describe("failover across providers by Envoy's retry and priority machinery", ()
       `SELECT outcome, requested_model FROM ${failing.table} WHERE requested_model = 'claude-cut'`,
     );
     assert.deepEqual(rows, [{ outcome: "aborted", requested_model: "claude-cut" }]);
+    const attempts = await failing.rowsWithin<{ outcome: string; status: number }>(
+      `SELECT outcome, status FROM ${failing.attemptsTable} WHERE model = 'claude-fail-cut'`,
+      1,
+    );
+    assert.deepEqual(attempts, [{ outcome: "aborted", status: 200 }]);
   });
 
   for (const alias of ["smart-503", "smart-429"]) {
@@ -251,6 +267,50 @@ describe("failover across providers by Envoy's retry and priority machinery", ()
       assert.equal(row.routed_model, "gemini-2.5-flash");
       assert.equal(row.attempts, 2);
       assert.equal(row.status, 200);
+
+      // Every attempt has its own row, joined to the request's row by request_id.
+      const requestId = (response.headers.get("x-request-id") ?? "").replace(/'/g, "");
+      const attempts = await failing.rowsWithin<AttemptJoinRow>(
+        `SELECT attempt, provider, model, status, outcome, error_code, answered_by, attempts
+         FROM ${failing.attemptsTable}
+         ALL INNER JOIN (
+           SELECT request_id, provider AS answered_by, attempts FROM ${failing.table}
+         ) USING request_id
+         WHERE request_id = '${requestId}'
+         ORDER BY attempt`,
+        2,
+      );
+      assert.deepEqual(attempts, [
+        {
+          attempt: 1,
+          provider: "anthropic",
+          model: `claude-fail-${alias.slice(6)}`,
+          // Anthropic says 529 (overloaded) where others say 503; both are retriable 5xx.
+          status: alias === "smart-503" ? 529 : 429,
+          // The provider's error answer went through the attempt to its end; Envoy's router then
+          // retried on its status and went on to the next provider.
+          outcome: "completed",
+          error_code: "",
+          answered_by: "gemini",
+          attempts: 2,
+        },
+        {
+          attempt: 2,
+          provider: "gemini",
+          model: "gemini-2.5-flash",
+          status: 200,
+          outcome: "completed",
+          error_code: "",
+          answered_by: "gemini",
+          attempts: 2,
+        },
+      ]);
+      const timings = await failing.clickhouse.rows<{ ordered: number; ttfb_within: number }>(
+        `SELECT min(ttfb_ms <= latency_ms) AS ttfb_within,
+                argMax(time_ms, attempt) >= argMin(time_ms, attempt) AS ordered
+         FROM ${failing.attemptsTable} WHERE request_id = '${requestId}'`,
+      );
+      assert.deepEqual(timings, [{ ttfb_within: 1, ordered: 1 }]);
     });
   }
 });

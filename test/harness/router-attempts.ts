@@ -73,7 +73,9 @@ export async function runAttempts(options: AttemptLoopOptions): Promise<Response
 
   for (;;) {
     if (virtualHost.includeRequestAttemptCount) headers.set("x-envoy-attempt-count", String(attemptCount));
-    const expected = expectedTimeoutMs(timeoutMs, perTryMs, Date.now() - requestComplete);
+    // The first attempt starts at "request complete": it announces the whole timeout, as Envoy does.
+    const elapsed = attemptCount === 1 ? 0 : Date.now() - requestComplete;
+    const expected = expectedTimeoutMs(timeoutMs, perTryMs, elapsed);
     if (expected > 0) headers.set("x-envoy-expected-rq-timeout-ms", String(expected));
     const cluster = options.clusters[retry.nextCluster()];
     if (cluster === undefined) return withCount(localReplySource(503, "no healthy upstream", method));

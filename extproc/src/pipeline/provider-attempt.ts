@@ -7,10 +7,11 @@ import {
   type StreamEndReason,
   type StreamProcessor,
 } from "../protocol/http-exchange.ts";
+import type { AttemptOutcome, AttemptSink } from "./attempt-record.ts";
 import type { GatewayError } from "./gateway-errors.ts";
 import { openAiErrorResponse } from "./openai-error-body.ts";
 import { ApiKind } from "./policy-input.ts";
-import type { PolicySource } from "./ports.ts";
+import type { Clock, PolicySource } from "./ports.ts";
 import type { ProviderAdapter, ProviderApi, StreamTranslator } from "./provider-translation.ts";
 import { decodeUtf8 } from "./request-body.ts";
 import { parseStrictJson } from "./strict-json.ts";
@@ -36,7 +37,17 @@ export interface ProviderAttemptDeps {
   readonly credentials: ReadonlyMap<string, string>;
   readonly maxBodyBytes: number;
   readonly logger: Logger;
+  /** Where the attempt's audit row goes; absent where nothing is audited (the translation bench). */
+  readonly recording?: AttemptRecording;
 }
+
+export interface AttemptRecording {
+  readonly sink: AttemptSink;
+  readonly clock: Clock;
+}
+
+/** Envoy numbers the tries of one request on each upstream request (include_request_attempt_count). */
+const ATTEMPT_COUNT_HEADER = "x-envoy-attempt-count";
 
 const CONTINUE: ExchangeAction = { kind: "continue" };
 
@@ -55,11 +66,19 @@ export class ProviderAttempt implements StreamProcessor {
   private stream: StreamTranslator | undefined;
   private answerChunks: Buffer[] = [];
   private answerStatus = 0;
+  private attempt = 1;
+  private readonly startMs: number;
+  private ttfbMs = 0;
+  private recorded = false;
 
-  constructor(private readonly deps: ProviderAttemptDeps) {}
+  constructor(private readonly deps: ProviderAttemptDeps) {
+    this.startMs = deps.recording?.clock.nowMs() ?? 0;
+  }
 
   async onRequestHeaders(headers: HeaderList): Promise<ExchangeAction> {
     this.requestId = headerValue(headers, "x-request-id") ?? "";
+    const attempt = Number(headerValue(headers, ATTEMPT_COUNT_HEADER) ?? 1);
+    this.attempt = Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
     this.api = ApiKind.catch("unknown").parse(headerValue(headers, API_HEADER));
     const targets = new URLSearchParams(headerValue(headers, TARGETS_HEADER) ?? "");
     this.model = targets.get(this.deps.provider) ?? headerValue(headers, TARGET_MODEL_HEADER) ?? "";
@@ -112,6 +131,32 @@ export class ProviderAttempt implements StreamProcessor {
 
   async onResponseHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
     this.answerStatus = Number(headerValue(headers, ":status") ?? 0);
+    this.ttfbMs = this.elapsedMs();
+    const action = this.answerHeaders(headers, endOfStream);
+    // An answer without a body is complete with its headers (a refusal above is already recorded).
+    if (endOfStream) this.record("completed", "");
+    return action;
+  }
+
+  async onResponseBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
+    const action = this.answerBody(chunk, endOfStream);
+    // Recorded here rather than at stream end: the answer is complete now, and the row is then
+    // written before the caller has the last byte (the request's row is written at this point too).
+    if (endOfStream) this.record("completed", "");
+    return action;
+  }
+
+  /**
+   * Only for an attempt not recorded at a definite end (refusal, end of the answer). Envoy closes
+   * the ext_proc stream in good order even when the provider's connection broke mid-answer, so a
+   * stream that ends without the answer's end is an aborted attempt, whatever the reason says.
+   */
+  onStreamEnd(reason: StreamEndReason): void {
+    if (reason === "failed") this.record("failed", "internal_error");
+    else this.record("aborted", "");
+  }
+
+  private answerHeaders(headers: HeaderList, endOfStream: boolean): ExchangeAction {
     if (this.answerStatus === 401 || this.answerStatus === 403) {
       // The provider refused the gateway's key, not the caller's: the caller's SDK must not be told
       // its own key is bad.
@@ -143,7 +188,7 @@ export class ProviderAttempt implements StreamProcessor {
     return { kind: "continue", headers: { set: [answeredBy] } };
   }
 
-  async onResponseBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
+  private answerBody(chunk: Buffer, endOfStream: boolean): ExchangeAction {
     const adapter = this.adapter;
     if (!adapter?.translatesAnswers) return CONTINUE;
     if (this.stream) {
@@ -170,14 +215,38 @@ export class ProviderAttempt implements StreamProcessor {
     };
   }
 
-  onStreamEnd(_reason: StreamEndReason): void {}
-
   private credentialHeaders(): HeaderEntry[] {
     const key = this.deps.credentials.get(this.deps.provider);
     return key && this.adapter ? this.adapter.credentialHeaders(key) : [];
   }
 
   private refuse(error: GatewayError): ExchangeAction {
+    this.record("refused", error.code);
     return openAiErrorResponse(error, this.requestId || "unknown");
+  }
+
+  /** Writes the attempt's row once, at the first definite end: refusal, answer end or stream end. */
+  private record(outcome: AttemptOutcome, errorCode: string): void {
+    const recording = this.deps.recording;
+    if (this.recorded || !recording) return;
+    this.recorded = true;
+    recording.sink.write({
+      time_ms: this.startMs,
+      request_id: this.requestId,
+      attempt: this.attempt,
+      provider: this.deps.provider,
+      model: this.model,
+      api: this.api,
+      status: Number.isInteger(this.answerStatus) && this.answerStatus > 0 ? this.answerStatus : 0,
+      outcome,
+      error_code: errorCode,
+      latency_ms: this.elapsedMs(),
+      ttfb_ms: this.ttfbMs,
+    });
+  }
+
+  private elapsedMs(): number {
+    const clock = this.deps.recording?.clock;
+    return clock ? Math.max(0, clock.nowMs() - this.startMs) : 0;
   }
 }

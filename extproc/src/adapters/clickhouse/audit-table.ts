@@ -1,50 +1,23 @@
 /**
- * The audit table's schema, in one place: the column list drives both the DDL (create, migrate)
- * and the row mapping, so a new AuditRecord field is added here once.
- *
- * Only types that ClickHouse 18.16 (CI) and current releases both accept: no DateTime64, Map,
- * JSON, LowCardinality, TTL or server-side query parameters. Milliseconds stay in a UInt64 epoch.
+ * The request audit table (`audit_events`): one row per request. Its column list is the single
+ * source of the table's DDL and of the row mapping (see clickhouse-table.ts).
  */
 import type { ClickHouseClient } from "@clickhouse/client";
-import { z } from "zod";
 import type { AuditRecord } from "../../pipeline/audit-record.ts";
+import {
+  type EnsureTableResult,
+  ensureTable,
+  type TableColumn,
+  type TableDefinition,
+  type TableName,
+  UINT16_MAX,
+  UINT32_MAX,
+  UINT64_SAFE_MAX,
+  uint,
+  utcDate,
+} from "./clickhouse-table.ts";
 
-export type AuditColumnValue = string | number | string[] | number[];
-
-export interface AuditColumn {
-  name: string;
-  type: string;
-  from: (record: AuditRecord) => AuditColumnValue;
-}
-
-export interface AuditTableName {
-  database: string;
-  table: string;
-}
-
-export interface EnsureAuditTableResult {
-  created: boolean;
-  addedColumns: string[];
-}
-
-// The server rejects the whole batch for one out-of-range number, and a rejected batch would be
-// retried forever from the spool; clamping keeps one odd record from poisoning the others.
-function uint(value: number, max: number): number {
-  if (!Number.isFinite(value) || value <= 0) return 0;
-  return Math.min(Math.floor(value), max);
-}
-
-const UINT16_MAX = 65_535;
-const UINT32_MAX = 4_294_967_295;
-const UINT64_SAFE_MAX = Number.MAX_SAFE_INTEGER;
-
-/** UTC calendar day of an epoch-ms timestamp, as ClickHouse's Date text form. */
-export function utcDate(timeMs: number): string {
-  const date = new Date(uint(timeMs, 8_640_000_000_000_000));
-  return date.toISOString().slice(0, 10);
-}
-
-export const auditColumns: readonly AuditColumn[] = [
+export const auditColumns: readonly TableColumn<AuditRecord>[] = [
   { name: "event_date", type: "Date", from: (r) => utcDate(r.time_ms) },
   { name: "event_id", type: "String", from: (r) => r.event_id },
   { name: "request_id", type: "String", from: (r) => r.request_id },
@@ -78,77 +51,12 @@ export const auditColumns: readonly AuditColumn[] = [
   { name: "attempts", type: "UInt16", from: (r) => uint(r.attempts, UINT16_MAX) },
 ];
 
-export type AuditRow = Record<string, AuditColumnValue>;
+export const auditTable: TableDefinition<AuditRecord> = {
+  columns: auditColumns,
+  orderBy: ["event_date", "team", "time_ms"],
+};
 
-export function toAuditRow(record: AuditRecord): AuditRow {
-  const row: AuditRow = {};
-  for (const column of auditColumns) row[column.name] = column.from(record);
-  return row;
-}
-
-// Identifiers are checked rather than escaped: 18.16 has no query parameters, and a name that
-// needs quoting is a configuration mistake worth failing loudly on at start-up.
-const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function identifier(name: string): string {
-  if (!identifierPattern.test(name))
-    throw new Error(`invalid ClickHouse identifier: ${JSON.stringify(name)}`);
-  return `\`${name}\``;
-}
-
-export function qualifiedTableName({ database, table }: AuditTableName): string {
-  return `${identifier(database)}.${identifier(table)}`;
-}
-
-export function createAuditTableSql(name: AuditTableName): string {
-  const columns = auditColumns.map((c) => `  ${identifier(c.name)} ${c.type}`).join(",\n");
-  return [
-    `CREATE TABLE IF NOT EXISTS ${qualifiedTableName(name)} (`,
-    columns,
-    ") ENGINE = MergeTree() PARTITION BY toYYYYMM(event_date) ORDER BY (event_date, team, time_ms)",
-  ].join("\n");
-}
-
-const columnListSchema = z.object({ data: z.array(z.object({ name: z.string() })) });
-
-async function existingColumns(client: ClickHouseClient, name: AuditTableName): Promise<Set<string>> {
-  // Safe to inline: both names passed identifierPattern, which excludes quotes and backslashes.
-  identifier(name.database);
-  identifier(name.table);
-  const result = await client.query({
-    query: `SELECT name FROM system.columns WHERE database = '${name.database}' AND table = '${name.table}'`,
-    format: "JSON",
-  });
-  const parsed = columnListSchema.parse(await result.json());
-  return new Set(parsed.data.map((row) => row.name));
-}
-
-/**
- * Creates the database and table when missing and adds columns an older table lacks. Existing
- * columns are never altered or dropped: compliance data outlives schema changes.
- */
-export async function ensureAuditTable(
-  client: ClickHouseClient,
-  name: AuditTableName,
-): Promise<EnsureAuditTableResult> {
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${identifier(name.database)}` });
-  const before = await existingColumns(client, name);
-  if (before.size === 0) {
-    await client.command({ query: createAuditTableSql(name) });
-    return { created: true, addedColumns: [] };
-  }
-  const addedColumns: string[] = [];
-  for (const column of auditColumns) {
-    if (before.has(column.name)) continue;
-    try {
-      await client.command({
-        query: `ALTER TABLE ${qualifiedTableName(name)} ADD COLUMN ${identifier(column.name)} ${column.type}`,
-      });
-      addedColumns.push(column.name);
-    } catch (error) {
-      // Another gateway replica may have migrated the table between our read and our ALTER.
-      if (!(await existingColumns(client, name)).has(column.name)) throw error;
-    }
-  }
-  return { created: false, addedColumns };
+/** Creates or migrates the request audit table (see ensureTable). */
+export function ensureAuditTable(client: ClickHouseClient, name: TableName): Promise<EnsureTableResult> {
+  return ensureTable(client, auditTable, name);
 }

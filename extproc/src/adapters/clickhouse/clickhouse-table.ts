@@ -1,0 +1,128 @@
+/**
+ * A ClickHouse table described once: its column list drives both the DDL (create, migrate) and
+ * the row mapping, so a new record field is added in one place. The audit table and the attempts
+ * table are two such definitions.
+ *
+ * Only types that ClickHouse 18.16 (CI) and current releases both accept: no DateTime64, Map,
+ * JSON, LowCardinality, TTL or server-side query parameters. Milliseconds stay in a UInt64 epoch.
+ */
+import type { ClickHouseClient } from "@clickhouse/client";
+import { z } from "zod";
+
+export type ColumnValue = string | number | string[] | number[];
+
+export interface TableColumn<R> {
+  name: string;
+  type: string;
+  from: (record: R) => ColumnValue;
+}
+
+export interface TableDefinition<R> {
+  readonly columns: readonly TableColumn<R>[];
+  /** MergeTree sorting key; every table is partitioned by month of its `event_date` column. */
+  readonly orderBy: readonly string[];
+}
+
+export interface TableName {
+  database: string;
+  table: string;
+}
+
+export interface EnsureTableResult {
+  created: boolean;
+  addedColumns: string[];
+}
+
+export type TableRow = Record<string, ColumnValue>;
+
+// The server rejects the whole batch for one out-of-range number, and a rejected batch would be
+// retried forever from the spool; clamping keeps one odd record from poisoning the others.
+export function uint(value: number, max: number): number {
+  if (!Number.isFinite(value) || value <= 0) return 0;
+  return Math.min(Math.floor(value), max);
+}
+
+export const UINT16_MAX = 65_535;
+export const UINT32_MAX = 4_294_967_295;
+export const UINT64_SAFE_MAX = Number.MAX_SAFE_INTEGER;
+
+/** UTC calendar day of an epoch-ms timestamp, as ClickHouse's Date text form. */
+export function utcDate(timeMs: number): string {
+  const date = new Date(uint(timeMs, 8_640_000_000_000_000));
+  return date.toISOString().slice(0, 10);
+}
+
+export function toRow<R>(definition: TableDefinition<R>, record: R): TableRow {
+  const row: TableRow = {};
+  for (const column of definition.columns) row[column.name] = column.from(record);
+  return row;
+}
+
+// Identifiers are checked rather than escaped: 18.16 has no query parameters, and a name that
+// needs quoting is a configuration mistake worth failing loudly on at start-up.
+const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function identifier(name: string): string {
+  if (!identifierPattern.test(name))
+    throw new Error(`invalid ClickHouse identifier: ${JSON.stringify(name)}`);
+  return `\`${name}\``;
+}
+
+export function qualifiedTableName({ database, table }: TableName): string {
+  return `${identifier(database)}.${identifier(table)}`;
+}
+
+export function createTableSql<R>(definition: TableDefinition<R>, name: TableName): string {
+  const columns = definition.columns.map((c) => `  ${identifier(c.name)} ${c.type}`).join(",\n");
+  const orderBy = definition.orderBy.map(identifier).join(", ");
+  return [
+    `CREATE TABLE IF NOT EXISTS ${qualifiedTableName(name)} (`,
+    columns,
+    `) ENGINE = MergeTree() PARTITION BY toYYYYMM(event_date) ORDER BY (${orderBy})`,
+  ].join("\n");
+}
+
+const columnListSchema = z.object({ data: z.array(z.object({ name: z.string() })) });
+
+async function existingColumns(client: ClickHouseClient, name: TableName): Promise<Set<string>> {
+  // Safe to inline: both names passed identifierPattern, which excludes quotes and backslashes.
+  identifier(name.database);
+  identifier(name.table);
+  const result = await client.query({
+    query: `SELECT name FROM system.columns WHERE database = '${name.database}' AND table = '${name.table}'`,
+    format: "JSON",
+  });
+  const parsed = columnListSchema.parse(await result.json());
+  return new Set(parsed.data.map((row) => row.name));
+}
+
+/**
+ * Creates the database and table when missing and adds columns an older table lacks. Existing
+ * columns are never altered or dropped: compliance data outlives schema changes.
+ */
+export async function ensureTable<R>(
+  client: ClickHouseClient,
+  definition: TableDefinition<R>,
+  name: TableName,
+): Promise<EnsureTableResult> {
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${identifier(name.database)}` });
+  const before = await existingColumns(client, name);
+  if (before.size === 0) {
+    await client.command({ query: createTableSql(definition, name) });
+    return { created: true, addedColumns: [] };
+  }
+  const addedColumns: string[] = [];
+  for (const column of definition.columns) {
+    if (before.has(column.name)) continue;
+    try {
+      await client.command({
+        query: `ALTER TABLE ${qualifiedTableName(name)} ADD COLUMN ${identifier(column.name)} ${column.type}`,
+      });
+      addedColumns.push(column.name);
+    } catch (error) {
+      // Another gateway replica may have migrated the table between our read and our ALTER.
+      if (!(await existingColumns(client, name)).has(column.name)) throw error;
+    }
+  }
+  return { created: false, addedColumns };
+}
