@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { writeChunk } from "../mock-server/write-chunk.ts";
 import { splitForStreaming } from "../openai-upstream/event-stream.ts";
 import type { Answer, AnswerBlock } from "./message-answer.ts";
 
@@ -62,18 +63,6 @@ export function answerEvents(id: string, model: string, answer: Answer): StreamE
   ];
 }
 
-/** Resolves once the event has been handed to the socket, so each event leaves as its own write. */
-function write(res: ServerResponse, text: string): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off("close", done);
-      setImmediate(resolve);
-    };
-    res.once("close", done);
-    res.write(text, done);
-  });
-}
-
 /** `cutAfter` destroys the connection after that many events, as a provider dying mid-answer does. */
 export async function sendEvents(
   res: ServerResponse,
@@ -93,7 +82,7 @@ export async function sendEvents(
       res.destroy();
       return;
     }
-    await write(res, `event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    await writeChunk(res, `event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
   }
   res.end();
 }

@@ -5,9 +5,9 @@
  * messages and event streams (tool use and usage included), and records every request.
  * Model names containing "fail-503", "fail-429" or "fail-cut" force failures for failover tests.
  */
+export type { RecordedRequest } from "../mock-server/recorded-request.ts";
 export {
   type AnthropicUpstream,
   type AnthropicUpstreamOptions,
-  type RecordedRequest,
   startAnthropicUpstream,
 } from "./start-anthropic-upstream.ts";

@@ -5,9 +5,9 @@
  * in Google's error shape, answers with realistic bodies, streams, function calls and usage, and
  * fails on purpose for model names containing "fail-503", "fail-429" or "fail-cut".
  */
+export type { RecordedRequest } from "../mock-server/recorded-request.ts";
 export {
   type GeminiUpstream,
   type GeminiUpstreamOptions,
-  type RecordedRequest,
   startGeminiUpstream,
 } from "./start-gemini-upstream.ts";

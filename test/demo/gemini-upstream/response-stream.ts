@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { writeChunk } from "../mock-server/write-chunk.ts";
 
 /**
  * How Gemini streams: with `alt=sse`, `data: <json>` events separated by CRLF blank lines; without
@@ -6,22 +7,10 @@ import type { ServerResponse } from "node:http";
  * the way a provider that dies mid-answer looks to the gateway.
  */
 
-/** Resolves once the chunk has been handed to the socket, so each event leaves as its own write. */
-function write(res: ServerResponse, text: string): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off("close", done);
-      setImmediate(resolve);
-    };
-    res.once("close", done);
-    res.write(text, done);
-  });
-}
-
 async function writeAll(res: ServerResponse, pieces: readonly string[], cut: boolean): Promise<void> {
   for (const piece of pieces) {
     if (res.destroyed) return;
-    await write(res, piece);
+    await writeChunk(res, piece);
   }
   if (cut) res.destroy();
   else res.end();

@@ -1,55 +1,30 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { failRequest } from "../mock-server/fail-request.ts";
+import type { RecordedRequest } from "../mock-server/recorded-request.ts";
+import { type ListenOptions, type MockServer, startMockServer } from "../mock-server/start-mock-server.ts";
 import { checkModel, type GenerateCall, generateContent } from "./generate-content.ts";
 import { errorInfo, GoogleApiError, sendGoogleError } from "./google-error.ts";
 
 /**
- * The HTTP server: reads and records each request, then checks what Gemini checks, in its order
- * (path and method, API key, model) before the body, and turns a thrown GoogleApiError into
- * Google's error answer.
+ * The HTTP server: checks what Gemini checks, in its order (path and method, API key, model) before
+ * the body, and turns a thrown GoogleApiError into Google's error answer. Listening, reading and
+ * recording requests is the shared mock-server plumbing.
  */
 
-export interface RecordedRequest {
-  method: string;
-  /** Path including the query string, as it arrived. */
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-export interface GeminiUpstreamOptions {
-  port?: number;
-  host?: string;
+export interface GeminiUpstreamOptions extends ListenOptions {
   /** When set, requests must carry it in `x-goog-api-key` or the `key` query parameter. */
   apiKey?: string;
 }
 
-export interface GeminiUpstream {
-  url: string;
-  port: number;
-  requests: RecordedRequest[];
-  close(): Promise<void>;
-}
+/** The running Gemini mock: where it listens, what it received, and how to stop it. */
+export interface GeminiUpstream extends MockServer {}
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function checkApiKey(req: IncomingMessage, url: URL, apiKey: string | undefined): void {
+function checkApiKey(headers: IncomingHttpHeaders, url: URL, apiKey: string | undefined): void {
   if (apiKey === undefined) return;
-  const header = req.headers["x-goog-api-key"];
+  const header = headers["x-goog-api-key"];
   const given = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("key") ?? undefined;
   if (given === undefined || given === "") {
     throw new GoogleApiError(
@@ -65,9 +40,9 @@ function checkApiKey(req: IncomingMessage, url: URL, apiKey: string | undefined)
   }
 }
 
-function route(req: IncomingMessage, url: URL): GenerateCall {
+function route(method: string, url: URL): GenerateCall {
   const match = ROUTE.exec(url.pathname);
-  if (!match?.[1] || !match[2] || req.method !== "POST") {
+  if (!match?.[1] || !match[2] || method !== "POST") {
     throw new GoogleApiError("NOT_FOUND", `The requested URL ${url.pathname} was not found on this server.`);
   }
   return {
@@ -77,67 +52,34 @@ function route(req: IncomingMessage, url: URL): GenerateCall {
   };
 }
 
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  options: GeminiUpstreamOptions,
-  log: RecordedRequest[],
-) {
-  const method = req.method ?? "GET";
-  const path = req.url ?? "/";
-  const body = await readBody(req);
-  log.push({ method, path, headers: req.headers, body });
+async function handle(request: RecordedRequest, res: ServerResponse, apiKey?: string): Promise<void> {
+  const { method, path, headers, body } = request;
   try {
     if (body.length > MAX_BODY_BYTES)
       throw new GoogleApiError("INVALID_ARGUMENT", "Request payload size exceeds the limit.");
     const url = new URL(path, "http://upstream.invalid");
-    const call = route(req, url);
-    checkApiKey(req, url, options.apiKey);
+    const call = route(method, url);
+    checkApiKey(headers, url, apiKey);
     checkModel(call.model, call.stream ? "streamGenerateContent" : "generateContent");
     await generateContent(body, res, call);
   } catch (error) {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    sendGoogleError(
-      res,
+    const apiError =
       error instanceof GoogleApiError
         ? error
-        : new GoogleApiError("INTERNAL", "An internal error has occurred."),
-    );
+        : new GoogleApiError("INTERNAL", "An internal error has occurred.");
+    failRequest(res, () => sendGoogleError(res, apiError));
   }
 }
 
-function urlHost(host: string): string {
-  // A wildcard bind is reachable on loopback; IPv6 literals need brackets in a URL.
-  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
-  return host.includes(":") ? `[${host}]` : host;
-}
-
 export async function startGeminiUpstream(options: GeminiUpstreamOptions = {}): Promise<GeminiUpstream> {
-  const host = options.host ?? "127.0.0.1";
-  const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
-    handle(req, res, options, requests).catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://${urlHost(host)}:${port}`,
-    port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets (SDK clients pool them) would otherwise hold close() open.
-        server.closeAllConnections();
-      }),
-  };
+  // Gemini's mock always records: only the long-running OpenAI demo needs to turn recording off.
+  return startMockServer(
+    {
+      host: options.host,
+      port: options.port,
+      record: true,
+      maxBodyBytes: MAX_BODY_BYTES,
+    },
+    (request, res) => handle(request, res, options.apiKey),
+  );
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { writeChunk } from "../mock-server/write-chunk.ts";
 import { newId } from "./response-stamps.ts";
 
 /** Server-sent events the way OpenAI streams them: one JSON object per `data:` line, then `[DONE]`. */
@@ -17,18 +18,6 @@ export function splitForStreaming(text: string): string[] {
   const chunks: string[] = [];
   for (let i = 0; i < chars.length; i += size) chunks.push(chars.slice(i, i + size).join(""));
   return chunks.length > 0 ? chunks : [text];
-}
-
-/** Resolves once the chunk has been handed to the socket, so each event leaves as its own write. */
-function writeChunk(res: ServerResponse, text: string): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off("close", done);
-      setImmediate(resolve);
-    };
-    res.once("close", done);
-    res.write(text, done);
-  });
 }
 
 export async function sendEventStream(res: ServerResponse, events: readonly unknown[]): Promise<void> {

@@ -4,11 +4,12 @@
  * body shows up as the provider's 400, and it records every request so tests can assert what the
  * provider really received after the gateway rewrote it.
  */
+
+export type { RecordedRequest } from "../mock-server/recorded-request.ts";
 export { demoEmbedding } from "./embedding-answer.ts";
 export { DEMO_MODELS } from "./models-answer.ts";
 export {
   type DemoUpstream,
   type DemoUpstreamOptions,
-  type RecordedRequest,
   startDemoUpstream,
 } from "./start-demo-upstream.ts";
