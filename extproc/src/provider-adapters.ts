@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { anthropicAdapter } from "./adapters/providers/anthropic/anthropic-adapter.ts";
+import { azureOpenAiAdapter } from "./adapters/providers/azure-openai/azure-openai-adapter.ts";
 import { geminiAdapter } from "./adapters/providers/gemini/gemini-adapter.ts";
 import { openAiCompatibleAdapter } from "./adapters/providers/openai-compatible/openai-compatible-adapter.ts";
 import type { ProviderKeySource } from "./config.ts";
@@ -12,6 +13,7 @@ export const PROVIDER_ADAPTERS: ReadonlyMap<ProviderApi, ProviderAdapter> = new 
   ["openai", openAiCompatibleAdapter],
   ["anthropic", anthropicAdapter],
   ["gemini", geminiAdapter],
+  ["azure-openai", azureOpenAiAdapter],
 ]);
 
 /** Resolves provider keys once at start; a secret file that cannot be read stops the gateway. */

@@ -314,3 +314,62 @@ describe("failover across providers by Envoy's retry and priority machinery", ()
     });
   }
 });
+
+describe("Azure OpenAI behind the OpenAI front", () => {
+  const MODEL = "gpt-4o-azure";
+  // The deployment (the model's provider_model) and api-version come from the policy data.
+  const DEPLOYMENT_PATH = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
+
+  /** What the resource received: the deployment path, Azure's key, and nothing of the caller's. */
+  function assertSentToDeployment(before: number) {
+    assert.equal(gw.azure.requests.length, before + 1, "one request to the Azure resource");
+    const received = gw.azure.requests.at(-1);
+    assert.ok(received);
+    assert.equal(received.path, DEPLOYMENT_PATH);
+    assert.equal(received.headers["api-key"], PROVIDER_KEYS.azure);
+    assert.equal(
+      received.headers.authorization,
+      undefined,
+      "no bearer token: Azure would read it as Entra ID",
+    );
+    const headers = JSON.stringify(received.headers);
+    assert.ok(!headers.includes(DEMO_KEYS.alice), "the app's gateway key never reaches a provider");
+    assert.ok(!headers.includes("x-gateway-route"), "the routing header is Envoy's only");
+    const sent = JSON.parse(received.body.toString()) as { model: string };
+    assert.equal(sent.model, "gpt-4o", "the model token names the deployment, not the caller's alias");
+  }
+
+  it("answers a chat completion from the deployment, with the gateway's api-key", async () => {
+    const before = gw.azure.requests.length;
+    const { data, response } = await client.chat.completions
+      .create({ model: MODEL, messages: [{ role: "user", content: "hello azure" }] })
+      .withResponse();
+    assert.equal(data.object, "chat.completion");
+    assert.equal(data.choices[0]?.message.content, "Echo: hello azure");
+    assert.ok((data.usage?.total_tokens ?? 0) > 0);
+    assertSentToDeployment(before);
+    const row = await gw.auditRow<ProviderRow>(response.headers.get("x-request-id") ?? "");
+    assert.equal(row.provider, "azure");
+    assert.equal(row.status, 200);
+    assert.equal(row.total_tokens, data.usage?.total_tokens);
+  });
+
+  it("streams the deployment's answer as it comes", async () => {
+    const before = gw.azure.requests.length;
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: "user", content: "stream from azure" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = "";
+    let usage = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      usage = chunk.usage?.total_tokens ?? usage;
+    }
+    assert.equal(text, "Echo: stream from azure");
+    assert.ok(usage > 0);
+    assertSentToDeployment(before);
+  });
+});

@@ -212,7 +212,7 @@ describe("envoy/envoy.yaml", () => {
       [...routedProviders].sort(),
       "every provider cluster is reachable by exactly one route of its own",
     );
-    for (const provider of ["demo", "openai", "anthropic", "gemini", "local"]) {
+    for (const provider of ["demo", "openai", "anthropic", "gemini", "azure", "local"]) {
       assert.ok(clusterNamed(`provider_${provider}`), `cluster provider_${provider} exists`);
     }
   });
@@ -236,7 +236,7 @@ describe("envoy/envoy.yaml", () => {
   });
 
   test("every provider cluster runs exactly the translate ext_proc filter, then upstream_codec", () => {
-    assert.ok(providerClusters.length >= 5, "demo, openai, anthropic, gemini and local");
+    assert.ok(providerClusters.length >= 6, "demo, openai, anthropic, gemini, azure and local");
     for (const cluster of providerClusters) {
       const name = String(cluster.name);
       const filters = objects(httpProtocolOptions(cluster).http_filters, `${name} http_filters`);
@@ -265,7 +265,7 @@ describe("envoy/envoy.yaml", () => {
   test("TLS providers verify the certificate against the system CAs, with SNI = SAN = the endpoint host", () => {
     assert.deepEqual(
       tlsProviders.map(providerName).sort(),
-      ["anthropic", "gemini", "openai"],
+      ["anthropic", "azure", "gemini", "openai"],
       "the public APIs are the TLS providers",
     );
     for (const cluster of tlsProviders) {

@@ -11,12 +11,14 @@ import { type AnthropicUpstream, startAnthropicUpstream } from "../demo/anthropi
 import { type GeminiUpstream, startGeminiUpstream } from "../demo/gemini-upstream/index.ts";
 import { type DemoUpstream, startDemoUpstream } from "../demo/openai-upstream/index.ts";
 import { type EnvoyHarness, startEnvoyHarness } from "../harness/envoy-harness.ts";
+import { type AzureMock, startAzureMock } from "../providers/azure-openai/azure-mock.ts";
 import { openTestClickHouse, type TestClickHouse, uniqueDatabase } from "./test-clickhouse.ts";
 
 /** The keys the gateway holds for the mock providers (never the callers' keys). */
 export const PROVIDER_KEYS = {
   anthropic: "sk-ant-test-provider-key",
   gemini: "gemini-test-provider-key",
+  azure: "azure-test-provider-key",
 } as const;
 
 export const DEMO_KEYS = {
@@ -33,6 +35,7 @@ export interface GatewayUnderTest {
   readonly upstream: DemoUpstream;
   readonly anthropic: AnthropicUpstream;
   readonly gemini: GeminiUpstream;
+  readonly azure: AzureMock;
   readonly audit: ClickHouseAuditSink;
   readonly attempts: ClickHouseAttemptSink;
   readonly clickhouse: TestClickHouse;
@@ -73,6 +76,7 @@ export async function startGatewayUnderTest(
     GATEWAY_PII_HMAC_KEY: "end-to-end-test-hmac-key",
     GATEWAY_PROVIDER_KEY_ANTHROPIC: PROVIDER_KEYS.anthropic,
     GATEWAY_PROVIDER_KEY_GEMINI: PROVIDER_KEYS.gemini,
+    GATEWAY_PROVIDER_KEY_AZURE: PROVIDER_KEYS.azure,
     GATEWAY_LOG_LEVEL: process.env.GATEWAY_TEST_LOG_LEVEL ?? "silent",
     ...options.env,
   });
@@ -91,6 +95,7 @@ export async function startGatewayUnderTest(
     apiKey: PROVIDER_KEYS.anthropic,
   });
   const gemini = await startGeminiUpstream({ host: "127.0.0.1", port: 0, apiKey: PROVIDER_KEYS.gemini });
+  const azure = await startAzureMock({ host: "127.0.0.1", port: 0, apiKey: PROVIDER_KEYS.azure });
   const harness = await startEnvoyHarness({
     envoyConfigPath: "envoy/envoy.yaml",
     processorAddress: `127.0.0.1:${gateway.port}`,
@@ -100,6 +105,7 @@ export async function startGatewayUnderTest(
       provider_local: upstream.url,
       provider_anthropic: anthropic.url,
       provider_gemini: gemini.url,
+      provider_azure: azure.url,
     },
   });
   const table = `${database}.${chConfig.table}`;
@@ -111,6 +117,7 @@ export async function startGatewayUnderTest(
     upstream,
     anthropic,
     gemini,
+    azure,
     audit,
     attempts: sinks.attempts,
     clickhouse,
@@ -140,6 +147,7 @@ export async function startGatewayUnderTest(
       await upstream.close();
       await anthropic.close();
       await gemini.close();
+      await azure.close();
       await clickhouse.drop();
     },
   };

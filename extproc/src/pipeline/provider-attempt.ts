@@ -12,7 +12,7 @@ import type { GatewayError } from "./gateway-errors.ts";
 import { openAiErrorResponse } from "./openai-error-body.ts";
 import { ApiKind } from "./policy-input.ts";
 import type { Clock, PolicySource } from "./ports.ts";
-import type { ProviderAdapter, ProviderApi, StreamTranslator } from "./provider-translation.ts";
+import type { ProviderAdapter, ProviderApi, ProviderInfo, StreamTranslator } from "./provider-translation.ts";
 import { decodeUtf8 } from "./request-body.ts";
 import { parseStrictJson } from "./strict-json.ts";
 
@@ -59,6 +59,7 @@ const CONTINUE: ExchangeAction = { kind: "continue" };
  */
 export class ProviderAttempt implements StreamProcessor {
   private adapter: ProviderAdapter | undefined;
+  private providerInfo: ProviderInfo | undefined;
   private model = "";
   private requestId = "";
   private api: ApiKind = "unknown";
@@ -83,6 +84,8 @@ export class ProviderAttempt implements StreamProcessor {
     const targets = new URLSearchParams(headerValue(headers, TARGETS_HEADER) ?? "");
     this.model = targets.get(this.deps.provider) ?? headerValue(headers, TARGET_MODEL_HEADER) ?? "";
     const info = this.deps.policies.current().providers.get(this.deps.provider);
+    // Kept with the adapter: the body is translated with the same bundle's view of the provider.
+    this.providerInfo = info;
     this.adapter = info ? this.deps.adapters.get(info.api) : undefined;
     if (!this.adapter || this.model === "") {
       this.deps.logger.error(
@@ -102,11 +105,12 @@ export class ProviderAttempt implements StreamProcessor {
   async onRequestBody(body: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
     if (!endOfStream) return CONTINUE;
     const adapter = this.adapter;
-    if (!adapter) throw new Error("request body before request headers");
+    const provider = this.providerInfo;
+    if (!adapter || !provider) throw new Error("request body before request headers");
     const text = decodeUtf8(body);
     const json = text.ok ? parseStrictJson(text.value) : text;
     if (!json.ok) return this.refuse(json.error);
-    const request = adapter.translateRequest(this.api, json.value, this.model);
+    const request = adapter.translateRequest(this.api, json.value, this.model, provider);
     if (!request.ok) {
       const { status, code, message, param } = request.error;
       return this.refuse({

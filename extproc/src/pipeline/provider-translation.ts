@@ -50,11 +50,30 @@ export interface StreamTranslator {
 }
 
 /** The wire API a provider speaks; data.gateway.providers names it per provider. */
-export type ProviderApi = "openai" | "anthropic" | "gemini";
+export type ProviderApi = "openai" | "anthropic" | "gemini" | "azure-openai";
+
+/** One provider as the bundle's data describes it (`gateway.providers`), checked on load. */
+export interface ProviderInfo {
+  readonly hosting: "external" | "self_hosted";
+  readonly api: ProviderApi;
+  /**
+   * The `api-version` query parameter for APIs that version by query (Azure OpenAI). It lives in
+   * the policy data, not the code: a deployment moves to a new version without a new gateway.
+   */
+  readonly api_version?: string;
+}
 
 export interface ProviderAdapter {
-  /** Builds the provider's request from the caller's OpenAI-style request to `api`. */
-  translateRequest(api: ApiKind, body: ParsedJsonBody, model: string): Translated<ProviderRequest>;
+  /**
+   * Builds the provider's request from the caller's OpenAI-style request to `api`. `provider`
+   * carries what the policy data says about the provider (e.g. Azure's api-version).
+   */
+  translateRequest(
+    api: ApiKind,
+    body: ParsedJsonBody,
+    model: string,
+    provider: ProviderInfo,
+  ): Translated<ProviderRequest>;
   /** False for OpenAI-compatible providers: their answers already have the caller's shape. */
   readonly translatesAnswers: boolean;
   translateAnswer(status: number, body: Buffer, model: string): TranslatedResponse;
