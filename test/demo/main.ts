@@ -4,6 +4,8 @@ import { parseGatewayConfig } from "../../extproc/src/config.ts";
 import { DEFAULT_ATTEMPTS_TABLE, openAuditSinks } from "../../extproc/src/open-audit-sink.ts";
 import { startGateway } from "../../extproc/src/start-gateway.ts";
 import { startEnvoyHarness } from "../harness/envoy-harness.ts";
+import { startAnthropicUpstream } from "./anthropic-upstream/index.ts";
+import { startGeminiUpstream } from "./gemini-upstream/index.ts";
 import { startDemoUpstream } from "./openai-upstream/index.ts";
 
 /**
@@ -15,6 +17,7 @@ const FRONT_PORT = Number(process.env.GATEWAY_DEMO_PORT ?? 10000);
 const CLICKHOUSE_PORT = 18123;
 const STATE_DIR = ".gateway/demo";
 const DEMO_KEY = "gwk_demo_alice_7f3c9a";
+const DEMO_PROVIDER_KEY = "local-demo-provider-key";
 
 function run(command: string, args: string[]): string {
   return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
@@ -41,6 +44,10 @@ const parsed = parseGatewayConfig({
   GATEWAY_CLICKHOUSE_URL: clickhouseUrl,
   GATEWAY_AUDIT_SPOOL_DIR: `${STATE_DIR}/spool`,
   GATEWAY_AUDIT_FLUSH_MS: "500",
+  // The local mock providers accept these keys; a real deployment sets its own.
+  GATEWAY_PROVIDER_KEY_ANTHROPIC: DEMO_PROVIDER_KEY,
+  GATEWAY_PROVIDER_KEY_GEMINI: DEMO_PROVIDER_KEY,
+  GATEWAY_PII_HMAC_KEY: process.env.GATEWAY_PII_HMAC_KEY ?? "local-demo-hmac-key-not-secret",
 });
 if (!parsed.ok) throw new Error(parsed.message);
 const config = parsed.config;
@@ -48,11 +55,24 @@ const logger = pino({ level: config.logLevel });
 
 const audit = await openAuditSinks(config.audit, logger);
 const gateway = await startGateway(config, logger, { audit: audit.requests, attempts: audit.attempts });
-const upstream = await startDemoUpstream({ host: "127.0.0.1", port: 0 });
+const upstream = await startDemoUpstream({ host: "127.0.0.1", port: 0, record: false });
+// Mock Anthropic and Gemini APIs, so every model the demo policy lists answers locally.
+const anthropic = await startAnthropicUpstream({
+  host: "127.0.0.1",
+  port: 0,
+  apiKey: DEMO_PROVIDER_KEY,
+  record: false,
+});
+const gemini = await startGeminiUpstream({ host: "127.0.0.1", port: 0, apiKey: DEMO_PROVIDER_KEY });
 const harness = await startEnvoyHarness({
   envoyConfigPath: "envoy/envoy.yaml",
   processorAddress: `127.0.0.1:${gateway.port}`,
-  clusters: { provider_demo: upstream.url },
+  clusters: {
+    provider_demo: upstream.url,
+    provider_local: upstream.url,
+    provider_anthropic: anthropic.url,
+    provider_gemini: gemini.url,
+  },
   port: FRONT_PORT,
 });
 
@@ -69,6 +89,12 @@ Try an approved model:
   curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer ${DEMO_KEY}' \\
     -H 'content-type: application/json' \\
     -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}]}'
+
+The same OpenAI-style request answered by Claude (a local mock of Anthropic's API), translated
+by the gateway; try "gemini-2.5-flash" too, or "smart" (failover: Anthropic, then Gemini):
+  curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer ${DEMO_KEY}' \\
+    -H 'content-type: application/json' \\
+    -d '{"model":"claude-haiku-4-5","messages":[{"role":"user","content":"hello"}]}'
 
 And one the policy refuses (403, OpenAI error shape):
   curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer ${DEMO_KEY}' \\
@@ -98,6 +124,8 @@ async function stop(): Promise<void> {
   await gateway.close();
   await audit.close();
   await upstream.close();
+  await anthropic.close();
+  await gemini.close();
   if (clickhouseUrl) run("bash", ["test/setup/clickhouse.sh", "stop", `${STATE_DIR}/clickhouse`]);
   process.exit(0);
 }
