@@ -1,12 +1,10 @@
 import { execFileSync } from "node:child_process";
 import pino from "pino";
 import { parseGatewayConfig } from "../../extproc/src/config.ts";
-import { DEFAULT_ATTEMPTS_TABLE, openAuditSinks } from "../../extproc/src/open-audit-sink.ts";
+import { openAuditSinks } from "../../extproc/src/open-audit-sink.ts";
 import { startGateway } from "../../extproc/src/start-gateway.ts";
 import { startEnvoyHarness } from "../harness/envoy-harness.ts";
-import { startAnthropicUpstream } from "./anthropic-upstream/index.ts";
-import { startGeminiUpstream } from "./gemini-upstream/index.ts";
-import { startDemoUpstream } from "./openai-upstream/index.ts";
+import { startMockProviders } from "../support/mock-providers.ts";
 
 /**
  * `npm start`: the whole gateway on loopback with the shipped policy. The Envoy test harness
@@ -37,6 +35,11 @@ function startClickHouse(): string {
 }
 
 run("bash", ["policies/build.sh"]);
+// Mock OpenAI-compatible, Anthropic, Gemini and Azure APIs: every model the demo policy lists answers locally.
+const providers = await startMockProviders(
+  { anthropic: DEMO_PROVIDER_KEY, gemini: DEMO_PROVIDER_KEY, azure: DEMO_PROVIDER_KEY },
+  false,
+);
 const clickhouseUrl = startClickHouse();
 const parsed = parseGatewayConfig({
   ...process.env,
@@ -45,8 +48,7 @@ const parsed = parseGatewayConfig({
   GATEWAY_AUDIT_SPOOL_DIR: `${STATE_DIR}/spool`,
   GATEWAY_AUDIT_FLUSH_MS: "500",
   // The local mock providers accept these keys; a real deployment sets its own.
-  GATEWAY_PROVIDER_KEY_ANTHROPIC: DEMO_PROVIDER_KEY,
-  GATEWAY_PROVIDER_KEY_GEMINI: DEMO_PROVIDER_KEY,
+  ...providers.keyEnv,
   GATEWAY_PII_HMAC_KEY: process.env.GATEWAY_PII_HMAC_KEY ?? "local-demo-hmac-key-not-secret",
 });
 if (!parsed.ok) throw new Error(parsed.message);
@@ -55,24 +57,10 @@ const logger = pino({ level: config.logLevel });
 
 const audit = await openAuditSinks(config.audit, logger);
 const gateway = await startGateway(config, logger, { audit: audit.requests, attempts: audit.attempts });
-const upstream = await startDemoUpstream({ host: "127.0.0.1", port: 0, record: false });
-// Mock Anthropic and Gemini APIs, so every model the demo policy lists answers locally.
-const anthropic = await startAnthropicUpstream({
-  host: "127.0.0.1",
-  port: 0,
-  apiKey: DEMO_PROVIDER_KEY,
-  record: false,
-});
-const gemini = await startGeminiUpstream({ host: "127.0.0.1", port: 0, apiKey: DEMO_PROVIDER_KEY });
 const harness = await startEnvoyHarness({
   envoyConfigPath: "envoy/envoy.yaml",
   processorAddress: `127.0.0.1:${gateway.port}`,
-  clusters: {
-    provider_demo: upstream.url,
-    provider_local: upstream.url,
-    provider_anthropic: anthropic.url,
-    provider_gemini: gemini.url,
-  },
+  clusters: providers.clusters,
   port: FRONT_PORT,
 });
 
@@ -80,7 +68,7 @@ const table = config.audit.clickhouse
   ? `${config.audit.clickhouse.database}.${config.audit.clickhouse.table}`
   : "";
 const attemptsTable = config.audit.clickhouse
-  ? `${config.audit.clickhouse.database}.${DEFAULT_ATTEMPTS_TABLE}`
+  ? `${config.audit.clickhouse.database}.${config.audit.clickhouse.attemptsTable}`
   : "";
 process.stdout.write(`
 The gateway is running (Envoy stand-in on ${harness.url}, processor on 127.0.0.1:${gateway.port}).
@@ -123,9 +111,7 @@ async function stop(): Promise<void> {
   await harness.close();
   await gateway.close();
   await audit.close();
-  await upstream.close();
-  await anthropic.close();
-  await gemini.close();
+  await providers.close();
   if (clickhouseUrl) run("bash", ["test/setup/clickhouse.sh", "stop", `${STATE_DIR}/clickhouse`]);
   process.exit(0);
 }

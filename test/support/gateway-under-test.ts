@@ -5,13 +5,14 @@ import pino from "pino";
 import type { ClickHouseAttemptSink } from "../../extproc/src/adapters/clickhouse/clickhouse-attempt-sink.ts";
 import type { ClickHouseAuditSink } from "../../extproc/src/adapters/clickhouse/clickhouse-audit-sink.ts";
 import { parseGatewayConfig } from "../../extproc/src/config.ts";
-import { DEFAULT_ATTEMPTS_TABLE, openClickHouseAuditSinks } from "../../extproc/src/open-audit-sink.ts";
+import { openClickHouseAuditSinks } from "../../extproc/src/open-audit-sink.ts";
 import { type RunningGateway, startGateway } from "../../extproc/src/start-gateway.ts";
-import { type AnthropicUpstream, startAnthropicUpstream } from "../demo/anthropic-upstream/index.ts";
-import { type GeminiUpstream, startGeminiUpstream } from "../demo/gemini-upstream/index.ts";
-import { type DemoUpstream, startDemoUpstream } from "../demo/openai-upstream/index.ts";
+import type { AnthropicUpstream } from "../demo/anthropic-upstream/index.ts";
+import type { GeminiUpstream } from "../demo/gemini-upstream/index.ts";
+import type { DemoUpstream } from "../demo/openai-upstream/index.ts";
 import { type EnvoyHarness, startEnvoyHarness } from "../harness/envoy-harness.ts";
-import { type AzureMock, startAzureMock } from "../providers/azure-openai/azure-mock.ts";
+import type { AzureMock } from "../providers/azure-openai/azure-mock.ts";
+import { startMockProviders } from "./mock-providers.ts";
 import { openTestClickHouse, type TestClickHouse, uniqueDatabase } from "./test-clickhouse.ts";
 
 /** The keys the gateway holds for the mock providers (never the callers' keys). */
@@ -61,6 +62,7 @@ export interface GatewayUnderTestOptions {
 export async function startGatewayUnderTest(
   options: GatewayUnderTestOptions = {},
 ): Promise<GatewayUnderTest> {
+  const providers = await startMockProviders(PROVIDER_KEYS);
   const database = uniqueDatabase("gateway_e2e");
   const clickhouse = openTestClickHouse(database);
   const spoolDir = mkdtempSync(path.join(tmpdir(), "gateway-spool-"));
@@ -74,9 +76,7 @@ export async function startGatewayUnderTest(
     GATEWAY_AUDIT_SPOOL_DIR: spoolDir,
     GATEWAY_SHUTDOWN_GRACE_MS: "2000",
     GATEWAY_PII_HMAC_KEY: "end-to-end-test-hmac-key",
-    GATEWAY_PROVIDER_KEY_ANTHROPIC: PROVIDER_KEYS.anthropic,
-    GATEWAY_PROVIDER_KEY_GEMINI: PROVIDER_KEYS.gemini,
-    GATEWAY_PROVIDER_KEY_AZURE: PROVIDER_KEYS.azure,
+    ...providers.keyEnv,
     GATEWAY_LOG_LEVEL: process.env.GATEWAY_TEST_LOG_LEVEL ?? "silent",
     ...options.env,
   });
@@ -88,36 +88,21 @@ export async function startGatewayUnderTest(
   const sinks = await openClickHouseAuditSinks({ ...chConfig, spoolDir, logger, flushIntervalMs: 200 });
   const audit = sinks.requests;
   const gateway = await startGateway(config, logger, { audit, attempts: sinks.attempts });
-  const upstream = await startDemoUpstream({ host: "127.0.0.1", port: 0 });
-  const anthropic = await startAnthropicUpstream({
-    host: "127.0.0.1",
-    port: 0,
-    apiKey: PROVIDER_KEYS.anthropic,
-  });
-  const gemini = await startGeminiUpstream({ host: "127.0.0.1", port: 0, apiKey: PROVIDER_KEYS.gemini });
-  const azure = await startAzureMock({ host: "127.0.0.1", port: 0, apiKey: PROVIDER_KEYS.azure });
   const harness = await startEnvoyHarness({
     envoyConfigPath: "envoy/envoy.yaml",
     processorAddress: `127.0.0.1:${gateway.port}`,
-    // The demo upstream also stands in for the self-hosted OpenAI-compatible server (provider "local").
-    clusters: {
-      provider_demo: upstream.url,
-      provider_local: upstream.url,
-      provider_anthropic: anthropic.url,
-      provider_gemini: gemini.url,
-      provider_azure: azure.url,
-    },
+    clusters: providers.clusters,
   });
   const table = `${database}.${chConfig.table}`;
-  const attemptsTable = `${database}.${DEFAULT_ATTEMPTS_TABLE}`;
+  const attemptsTable = `${database}.${chConfig.attemptsTable}`;
   return {
     url: harness.url,
     harness,
     gateway,
-    upstream,
-    anthropic,
-    gemini,
-    azure,
+    upstream: providers.openai,
+    anthropic: providers.anthropic,
+    gemini: providers.gemini,
+    azure: providers.azure,
     audit,
     attempts: sinks.attempts,
     clickhouse,
@@ -144,10 +129,7 @@ export async function startGatewayUnderTest(
       await harness.close();
       await gateway.close();
       await sinks.close();
-      await upstream.close();
-      await anthropic.close();
-      await gemini.close();
-      await azure.close();
+      await providers.close();
       await clickhouse.drop();
     },
   };
