@@ -65,7 +65,9 @@ export class ProviderAttempt implements StreamProcessor {
   private api: ApiKind = "unknown";
   private includeUsage = false;
   private stream: StreamTranslator | undefined;
+  private requestChunks: Buffer[] = [];
   private answerChunks: Buffer[] = [];
+  private heldBytes = 0;
   private answerStatus = 0;
   private attempt = 1;
   private readonly startMs: number;
@@ -98,12 +100,17 @@ export class ProviderAttempt implements StreamProcessor {
       });
     }
     // What an earlier attempt to another provider set goes first: never one provider's key to another.
-    const owned = [...this.deps.adapters.values()].flatMap((adapter) => adapter.ownedHeaders);
-    return { kind: "continue", headers: { remove: [...new Set(owned)], set: this.credentialHeaders() } };
+    const remove = ownedHeaders(this.deps.adapters);
+    return { kind: "continue", headers: { remove, set: this.credentialHeaders() } };
   }
 
-  async onRequestBody(body: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
+  async onRequestBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
+    const bounded = this.hold(this.requestChunks, chunk, "request");
+    if (bounded) return bounded;
     if (!endOfStream) return CONTINUE;
+    const body = Buffer.concat(this.requestChunks);
+    this.requestChunks = [];
+    this.heldBytes = 0;
     const adapter = this.adapter;
     const provider = this.providerInfo;
     if (!adapter || !provider) throw new Error("request body before request headers");
@@ -128,7 +135,7 @@ export class ProviderAttempt implements StreamProcessor {
       name,
       value,
     }));
-    if (request.value.path !== "") set.push({ name: ":path", value: request.value.path });
+    set.push({ name: ":path", value: request.value.path });
     set.push({ name: "content-length", value: String(request.value.body.length) });
     return { kind: "continue", headers: { set }, body: request.value.body };
   }
@@ -201,7 +208,8 @@ export class ProviderAttempt implements StreamProcessor {
         : this.stream.push(chunk);
       return { kind: "continue", body: out };
     }
-    this.answerChunks.push(chunk);
+    const bounded = this.hold(this.answerChunks, chunk, "answer");
+    if (bounded) return bounded;
     if (!endOfStream) return CONTINUE;
     const answer = adapter.translateAnswer(this.answerStatus, Buffer.concat(this.answerChunks), this.model);
     this.answerChunks = [];
@@ -217,6 +225,23 @@ export class ProviderAttempt implements StreamProcessor {
         ],
       },
     };
+  }
+
+  /** Keeps a body piece unless the body outgrows the limit Envoy's buffer also enforces. */
+  private hold(chunks: Buffer[], chunk: Buffer, what: "request" | "answer"): ExchangeAction | undefined {
+    this.heldBytes += chunk.length;
+    if (this.heldBytes > this.deps.maxBodyBytes) {
+      return this.refuse(
+        what === "request"
+          ? { code: "body_too_large", message: `request body is larger than ${this.deps.maxBodyBytes} bytes` }
+          : {
+              code: "provider_response_unreadable",
+              message: `the provider's answer is larger than ${this.deps.maxBodyBytes} bytes`,
+            },
+      );
+    }
+    chunks.push(chunk);
+    return undefined;
   }
 
   private credentialHeaders(): HeaderEntry[] {
@@ -253,4 +278,16 @@ export class ProviderAttempt implements StreamProcessor {
     const clock = this.deps.recording?.clock;
     return clock ? Math.max(0, clock.nowMs() - this.startMs) : 0;
   }
+}
+
+/** Every header any adapter may set, computed once per adapter table (not per attempt). */
+const ownedHeaderCache = new WeakMap<ReadonlyMap<ProviderApi, ProviderAdapter>, string[]>();
+
+function ownedHeaders(adapters: ReadonlyMap<ProviderApi, ProviderAdapter>): string[] {
+  let names = ownedHeaderCache.get(adapters);
+  if (!names) {
+    names = [...new Set([...adapters.values()].flatMap((adapter) => adapter.ownedHeaders))];
+    ownedHeaderCache.set(adapters, names);
+  }
+  return names;
 }
