@@ -9,7 +9,7 @@ import { SseChatRedactor } from "./pii/stream/sse-chat-redactor.ts";
 import { StreamTextRedactor } from "./pii/stream/stream-text-redactor.ts";
 import type { ApiKind } from "./policy-input.ts";
 import { decodeBody } from "./request-body.ts";
-import { StreamUsageReader, type TokenUsage, usageFromJsonBody } from "./response-usage.ts";
+import { StreamUsageReader, type TokenUsage, usageFromJson } from "./response-usage.ts";
 
 /** What the answer path needs from the request's decision. */
 export interface AnswerPolicy {
@@ -131,14 +131,14 @@ export class AnswerInspection {
       return policy?.rewrite ? unreadable("it is larger than the gateway's body limit") : CONTINUE;
     const decoded = decodeBody(raw, this.encoding, this.maxBodyBytes);
     if (!decoded.ok) return policy?.rewrite ? unreadable(decoded.error.message) : CONTINUE;
-    this.usage = usageFromJsonBody(decoded.value);
-    if (!policy?.rewrite) return CONTINUE;
-    const result = redactAnswerBody(
-      policy.api,
-      decoded.value.toString("utf8"),
-      policy.detectors,
-      answerReplacer(policy),
-    );
+    // One parse serves both readers: usage, and whether the answer is JSON at all.
+    const text = decoded.value.toString("utf8");
+    const json = parseJson(text);
+    this.usage = json.ok ? usageFromJson(json.value) : undefined;
+    // Only JSON answers carry model text in known places; anything else (an upstream's HTML error
+    // page, say) is no model output to redact.
+    if (!policy?.rewrite || !json.ok) return CONTINUE;
+    const result = redactAnswerBody(policy.api, text, policy.detectors, answerReplacer(policy));
     for (const [type, count] of result.matches) this.matches.set(type, (this.matches.get(type) ?? 0) + count);
     if (result.text === undefined) return CONTINUE;
     const body = Buffer.from(result.text, "utf8");
@@ -150,5 +150,13 @@ export class AnswerInspection {
         set: [{ name: "content-length", value: String(body.length) }],
       },
     };
+  }
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
   }
 }

@@ -18,14 +18,6 @@ export function usageFromJson(value: unknown): TokenUsage | undefined {
   return parsed.success ? parsed.data.usage : undefined;
 }
 
-export function usageFromJsonBody(body: Buffer): TokenUsage | undefined {
-  try {
-    return usageFromJson(JSON.parse(body.toString("utf8")));
-  } catch {
-    return undefined;
-  }
-}
-
 /** Above this, a single unterminated SSE line is not worth holding just to read usage from it. */
 const MAX_PENDING_EVENT_BYTES = 1 << 20;
 

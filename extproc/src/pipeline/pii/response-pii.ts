@@ -27,7 +27,8 @@ export interface AnswerPiiResult {
 
 /**
  * Scans the model's answer, replaces entities it wrote itself as the policy's actions say, and
- * restores this request's placeholders when the replacer carries them.
+ * restores this request's placeholders when the replacer carries them. `bodyText` must be JSON:
+ * the caller has parsed it already.
  */
 export function redactAnswerBody(
   api: ApiKind,
@@ -37,7 +38,6 @@ export function redactAnswerBody(
 ): AnswerPiiResult {
   const edits: TextEdit[] = [];
   const counts = { matches: new Map<string, number>(), restored: 0 };
-  if (!isJsonText(bodyText)) return { text: undefined, matches: counts.matches };
   visitStringValues(bodyText, (path, start, end) => {
     if (!isAnswerText(api, path)) return;
     const original = JSON.parse(bodyText.slice(start, end)) as string;
