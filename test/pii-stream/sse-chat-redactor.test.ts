@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { builtinDetectors } from "../../extproc/src/pipeline/pii/detectors/index.ts";
 import { redactRestoreText } from "../../extproc/src/pipeline/pii/stream/redact-restore-text.ts";
 import { SseChatRedactor } from "../../extproc/src/pipeline/pii/stream/sse-chat-redactor.ts";
+import { SseEventSplitter } from "../../extproc/src/pipeline/pii/stream/sse-event-splitter.ts";
 import { StreamTextRedactor } from "../../extproc/src/pipeline/pii/stream/stream-text-redactor.ts";
 import { readAsClient } from "./read-as-client.ts";
 import { NumberingReplacer, random } from "./stream-fixtures.ts";
@@ -180,5 +181,14 @@ describe("SseChatRedactor", () => {
     assert.ok(text.endsWith("\n"));
     new TextDecoder("utf-8", { fatal: true }).decode(out);
     assert.equal(readAsClient(out).texts.get("0/content"), "hello there");
+  });
+});
+
+describe("an event that never ends", () => {
+  it("is refused once it outgrows the bound instead of being held without limit", () => {
+    const splitter = new SseEventSplitter(64);
+    assert.deepEqual(splitter.push(Buffer.from("data: {}\n\n")).length, 1);
+    splitter.push(Buffer.from(`data: ${"x".repeat(40)}`));
+    assert.throws(() => splitter.push(Buffer.from("y".repeat(40))), /grew past 64 bytes/);
   });
 });

@@ -10,7 +10,16 @@ const CR = 0x0d;
  * Lines end with LF, CRLF or a lone CR. A CR that is the last byte received is not decided yet
  * (an LF may follow in the next chunk), so the line it ends is only complete once more bytes arrive.
  */
+/**
+ * A chat chunk event is a few hundred bytes; one that is still unfinished past this size is not a
+ * model stream the gateway can redact as it flows, and holding it would let a provider grow the
+ * processor's memory without bound.
+ */
+export const MAX_EVENT_BYTES = 1 << 20;
+
 export class SseEventSplitter {
+  constructor(private readonly maxEventBytes = MAX_EVENT_BYTES) {}
+
   private pending: Buffer = Buffer.alloc(0);
   /** Offset in `pending` where the current (unfinished) line starts. */
   private lineStart = 0;
@@ -42,6 +51,11 @@ export class SseEventSplitter {
     this.scanned = i - eventStart;
     this.lineStart -= eventStart;
     this.pending = this.pending.subarray(eventStart);
+    if (this.pending.length > this.maxEventBytes) {
+      // Thrown, not passed on: the stream loop answers it as a processor failure, so Envoy ends
+      // the stream instead of letting uninspected bytes through (fail closed).
+      throw new Error(`an event-stream event grew past ${this.maxEventBytes} bytes without ending`);
+    }
     return events;
   }
 
