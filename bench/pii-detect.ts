@@ -12,6 +12,7 @@
  * of `rounds` timed passes is reported, after one warm-up pass. Target: 100 MB/s overall.
  */
 import { builtinDetectors, detectAll } from "../extproc/src/pipeline/pii/detectors/index.ts";
+import { seededRandom } from "../test/support/seeded-random.ts";
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -23,14 +24,7 @@ const TOTAL_MB = option("mb", 4);
 const ROUNDS = option("rounds", 5);
 
 // Deterministic so runs are comparable (mulberry32).
-let seed = 0x5eed;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = seededRandom(0x5eed);
 function pick<T>(items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }

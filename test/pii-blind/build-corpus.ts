@@ -19,6 +19,7 @@ import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { seededRandom } from "../support/seeded-random.ts";
 
 interface Span {
   type: string;
@@ -43,14 +44,7 @@ interface Mark {
 }
 
 // ---------- seeded randomness ----------
-let seed = 0x5eed1234;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = seededRandom(0x5eed1234);
 const randInt = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
 function pick<T>(a: readonly T[]): T {
   const v = a[Math.floor(rand() * a.length)];

@@ -1,5 +1,6 @@
 import type { TextMatch } from "../../extproc/src/pipeline/pii/detectors/types.ts";
 import type { TextReplacer } from "../../extproc/src/pipeline/pii/stream/redact-restore-text.ts";
+import { seededRandom } from "../support/seeded-random.ts";
 
 /** Values every built-in detector reports (checked by a test), written as a model might write them. */
 export const ENTITIES: readonly string[] = [
@@ -78,17 +79,8 @@ const WORDS: readonly string[] = [
 ];
 const GLUE: readonly string[] = [" ", " ", " ", "", "\n", ", ", ". ", "  ", "\t", "'", '"', "*", "`"];
 
-/** Deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic, so a failing case can be replayed from its seed. */
+export const random = seededRandom;
 
 function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)] as T;

@@ -11,6 +11,7 @@ import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { seededRandom } from "../support/seeded-random.ts";
 
 interface Entity {
   type: string;
@@ -23,14 +24,7 @@ interface Line {
 }
 type Part = string | { type: string; value: string };
 
-let seed = 20240115;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = seededRandom(20240115);
 function int(min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
@@ -400,7 +394,7 @@ function jwt(): string {
       admin: random() < 0.5,
     }),
   );
-  const signature = b64url(createHmac("sha256", String(seed)).update(`${header}.${payload}`).digest());
+  const signature = b64url(createHmac("sha256", String(Math.floor(random() * 2 ** 32))).update(`${header}.${payload}`).digest());
   return `${header}.${payload}.${alg.startsWith("HS") ? signature : b64url(randomBytesSeeded(int(64, 256)))}`;
 }
 function randomBytesSeeded(n: number): Buffer {

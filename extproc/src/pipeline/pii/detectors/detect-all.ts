@@ -17,29 +17,18 @@ import { US_SSN } from "./us-ssn.ts";
  * a card over contact data, custom types last. The order is fixed so redaction is the same on every
  * replica.
  */
-const PRIORITY: readonly string[] = [
+/** Built-in secrets: they win any overlap (see above). Listed strongest first. */
+const SECRET_TYPES: readonly string[] = [
   AWS_ACCESS_KEY,
   GITHUB_TOKEN,
   OPENAI_API_KEY,
   ANTHROPIC_API_KEY,
   PRIVATE_KEY,
   JWT,
-  CREDIT_CARD,
-  IBAN,
-  US_SSN,
-  EMAIL,
-  IP_ADDRESS,
-  PHONE,
 ];
+const PRIORITY: readonly string[] = [...SECRET_TYPES, CREDIT_CARD, IBAN, US_SSN, EMAIL, IP_ADDRESS, PHONE];
 const RANK = new Map(PRIORITY.map((type, index) => [type, index]));
-const SECRETS: ReadonlySet<string> = new Set([
-  AWS_ACCESS_KEY,
-  GITHUB_TOKEN,
-  OPENAI_API_KEY,
-  ANTHROPIC_API_KEY,
-  PRIVATE_KEY,
-  JWT,
-]);
+const SECRETS: ReadonlySet<string> = new Set(SECRET_TYPES);
 
 /** Negative: `a` wins. Secrets first; custom types rank after all built-ins, among themselves by name. */
 function compareStrength(a: TextMatch, b: TextMatch): number {
