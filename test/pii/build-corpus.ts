@@ -394,7 +394,11 @@ function jwt(): string {
       admin: random() < 0.5,
     }),
   );
-  const signature = b64url(createHmac("sha256", String(Math.floor(random() * 2 ** 32))).update(`${header}.${payload}`).digest());
+  const signature = b64url(
+    createHmac("sha256", String(Math.floor(random() * 2 ** 32)))
+      .update(`${header}.${payload}`)
+      .digest(),
+  );
   return `${header}.${payload}.${alg.startsWith("HS") ? signature : b64url(randomBytesSeeded(int(64, 256)))}`;
 }
 function randomBytesSeeded(n: number): Buffer {
