@@ -6,6 +6,7 @@ import {
   compileCustomDetectors,
   detectAll,
 } from "../../extproc/src/pipeline/pii/detectors/index.ts";
+import { seededRandom } from "../support/seeded-random.ts";
 
 const detectors = builtinDetectors();
 
@@ -381,6 +382,32 @@ describe("custom rules", () => {
       detectAll(text, custom).map((m) => `${m.type}:${text.slice(m.start, m.end)}`),
       ["PROJECT:project bluebird", "PROJECT:blue", "PROJECT:ünïcode", "EXACT:Falcon"],
     );
+  });
+
+  it("finds the same keywords when the list is too large for the dense table", () => {
+    const listed = ["Bluebird", "blue", "Project Bluebird", "Ünïcode", "bird", "ebi"];
+    const text = "project bluebird, BLUEBIRDS, blue bird, ünïcode; ebi xblue blue.";
+    const random = seededRandom(11);
+    // 30 000 twelve-letter words that never occur in the text push the table past its budget.
+    const filler = Array.from({ length: 30_000 }, () =>
+      Array.from({ length: 12 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join(""),
+    );
+    const hits = (words: string[]) => {
+      const { detectors: custom } = compileCustomDetectors({
+        patterns: [],
+        keywords: [{ type: "P", words }],
+      });
+      return detectAll(text, custom).map((m) => `${m.start}-${m.end}`);
+    };
+    const small = hits(listed);
+    assert.deepEqual(
+      small.map((span) => {
+        const [start, end] = span.split("-").map(Number);
+        return text.slice(start, end);
+      }),
+      ["project bluebird", "blue", "bird", "ünïcode", "ebi", "blue"],
+    );
+    assert.deepEqual(hits([...listed, ...filler]), small);
   });
 
   it("handles thousands of keywords in one pass", () => {

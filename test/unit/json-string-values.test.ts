@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { applyTextEdits, visitStringValues } from "../../extproc/src/pipeline/json-string-values.ts";
+import { seededRandom } from "../support/seeded-random.ts";
 
 function strings(text: string): [string, string][] {
   const found: [string, string][] = [];
@@ -46,5 +47,44 @@ describe("walking the string values of a JSON text", () => {
       if (path[0] === "b") edits.push({ start, end, replacement: '"Y"' });
     });
     assert.equal(applyTextEdits(text, edits), '{ "a" : "x",  "b":"Y" }');
+  });
+
+  it("finds exactly the string values JSON.parse reads, whatever escapes and backslash runs they hold", () => {
+    const random = seededRandom(7);
+    const pieces = ["a", " ", '"', "\\", "\\\\", "\u00e9", "é", "😀", "\n", "{", "]", ",", ":"];
+    const randomString = (): string => {
+      let out = "";
+      const length = Math.floor(random() * 12);
+      for (let i = 0; i < length; i++) out += pieces[Math.floor(random() * pieces.length)];
+      return out;
+    };
+    const randomValue = (depth: number): unknown => {
+      const pick = random();
+      if (depth > 3 || pick < 0.4) return randomString();
+      if (pick < 0.5) return Math.floor(random() * 100);
+      if (pick < 0.75) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 4) }, (_, i) => [
+          `${randomString()}${i}`,
+          randomValue(depth + 1),
+        ]),
+      );
+    };
+    const expected = (value: unknown, out: string[]): string[] => {
+      if (typeof value === "string") out.push(value);
+      else if (Array.isArray(value)) for (const item of value) expected(item, out);
+      else if (typeof value === "object" && value !== null)
+        for (const item of Object.values(value)) expected(item, out);
+      return out;
+    };
+    for (let round = 0; round < 500; round++) {
+      const value = randomValue(0);
+      const text = JSON.stringify(value, null, round % 2 === 0 ? undefined : 1);
+      const found: string[] = [];
+      visitStringValues(text, (_path, start, end) =>
+        found.push(JSON.parse(text.slice(start, end)) as string),
+      );
+      assert.deepEqual(found, expected(value, []), text);
+    }
   });
 });

@@ -19,18 +19,28 @@ export interface KeywordRule {
 
 const MAX_WORD = 256;
 const MAX_WORDS = 100_000;
+/**
+ * Cells of the dense transition table (states x distinct characters), 16 MB at most. Lists up to
+ * some thousands of words fit and scan with one table read per character; larger lists keep the
+ * sparse trie, which is slower per character but small.
+ */
+const MAX_DENSE_CELLS = 4 << 20;
 
-const foldCache = new Map<number, number>();
+/** Case folding of every UTF-16 code unit, built on first use: the dense table folds all of them. */
+let foldTable: Uint16Array | undefined;
+
+function buildFoldTable(): Uint16Array {
+  const table = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    const lower = String.fromCharCode(c).toLowerCase();
+    table[c] = lower.length === 1 ? lower.charCodeAt(0) : c;
+  }
+  return table;
+}
 
 function fold(c: number): number {
-  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
-  let folded = foldCache.get(c);
-  if (folded === undefined) {
-    const lower = String.fromCharCode(c).toLowerCase();
-    folded = lower.length === 1 ? lower.charCodeAt(0) : c;
-    foldCache.set(c, folded);
-  }
-  return folded;
+  foldTable ??= buildFoldTable();
+  return foldTable[c] as number;
 }
 
 class Automaton {
@@ -43,6 +53,7 @@ class Automaton {
   private readonly output: number[] = [0];
   /** Next state on the fail chain that ends a keyword (dictionary link), -1 if none. */
   private readonly outputLink: number[] = [-1];
+  private readonly dense: DenseTable | undefined;
 
   constructor(
     words: readonly string[],
@@ -50,6 +61,7 @@ class Automaton {
   ) {
     for (const word of words) this.add(word);
     this.link();
+    this.dense = this.buildDense();
   }
 
   private code(c: number): number {
@@ -112,8 +124,57 @@ class Automaton {
     return this.next.get(state * 65536 + c);
   }
 
+  /**
+   * The automaton as a complete DFA over character classes: each text character maps to its class
+   * (0 for a character in no word, which always leads back to the root), and each state has a
+   * next state for every class, fail links already followed.
+   */
+  private buildDense(): DenseTable | undefined {
+    const classOfCode = new Map<number, number>();
+    for (const key of this.next.keys()) {
+      const c = key % 65536;
+      if (!classOfCode.has(c)) classOfCode.set(c, classOfCode.size + 1);
+    }
+    const width = classOfCode.size + 1;
+    const states = this.fail.length;
+    if (states * width > MAX_DENSE_CELLS) return undefined;
+    const classOf = new Uint16Array(65536);
+    for (let unit = 0; unit < 65536; unit++) classOf[unit] = classOfCode.get(this.code(unit)) ?? 0;
+    const delta = new Int32Array(states * width);
+    // Breadth-first, so a state's fail target (always shallower) is complete before the state.
+    const order: number[] = [0];
+    for (let head = 0; head < order.length; head++) {
+      const state = order[head] as number;
+      const failRow = (this.fail[state] as number) * width;
+      for (const [code, cls] of classOfCode) {
+        const to = this.step(state, code);
+        if (to !== undefined) {
+          delta[state * width + cls] = to;
+          order.push(to);
+        } else if (state !== 0) {
+          delta[state * width + cls] = delta[failRow + cls] as number;
+        }
+      }
+    }
+    return { classOf, delta, width };
+  }
+
   /** Calls `hit(start, end)` for every keyword occurrence, ordered by end. */
   scan(text: string, hit: (start: number, end: number) => void): void {
+    const dense = this.dense;
+    if (!dense) {
+      this.scanSparse(text, hit);
+      return;
+    }
+    const { classOf, delta, width } = dense;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      state = delta[state * width + (classOf[text.charCodeAt(i)] as number)] as number;
+      if (state !== 0) this.report(state, i, hit);
+    }
+  }
+
+  private scanSparse(text: string, hit: (start: number, end: number) => void): void {
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       const c = this.code(text.charCodeAt(i));
@@ -123,13 +184,25 @@ class Automaton {
         to = this.step(state, c);
       }
       state = to ?? 0;
-      if (state === 0) continue;
-      for (let s = (this.output[state] as number) > 0 ? state : (this.outputLink[state] as number); s > 0; ) {
-        hit(i + 1 - (this.output[s] as number), i + 1);
-        s = this.outputLink[s] as number;
-      }
+      if (state !== 0) this.report(state, i, hit);
     }
   }
+
+  /** Every keyword ending at text index `i` in `state`: the state's own, then its dictionary links. */
+  private report(state: number, i: number, hit: (start: number, end: number) => void): void {
+    for (let s = (this.output[state] as number) > 0 ? state : (this.outputLink[state] as number); s > 0; ) {
+      hit(i + 1 - (this.output[s] as number), i + 1);
+      s = this.outputLink[s] as number;
+    }
+  }
+}
+
+interface DenseTable {
+  /** Character class of each UTF-16 code unit, folded as the words were. */
+  readonly classOf: Uint16Array;
+  /** Next state, at `state * width + class`. */
+  readonly delta: Int32Array;
+  readonly width: number;
 }
 
 export type CompiledKeywords =
