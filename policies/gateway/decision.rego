@@ -38,7 +38,7 @@ default decision := {
 	"route": null,
 	"headers": {},
 	"audit": {"tags": [], "store_prompt": false},
-	"pii": {"actions": {}, "restore": false},
+	"pii": {"actions": {}, "default_action": "redact", "restore": false},
 	"models": null,
 }
 
@@ -48,7 +48,7 @@ decision := {
 	"route": route,
 	"headers": {},
 	"audit": {"tags": audit_tags, "store_prompt": audit_store_prompt},
-	"pii": {"actions": pii_actions, "restore": pii_restore},
+	"pii": {"actions": pii_actions, "default_action": pii_default_action, "restore": pii_restore},
 	"models": null,
 } if permitted
 
@@ -65,7 +65,7 @@ decision := {
 	"route": null,
 	"headers": {},
 	"audit": {"tags": audit_tags, "store_prompt": false},
-	"pii": {"actions": {}, "restore": false},
+	"pii": {"actions": {}, "default_action": "redact", "restore": false},
 	"models": listed_models,
 } if listing_permitted
 
@@ -76,7 +76,7 @@ decision := {
 	"route": null,
 	"headers": {},
 	"audit": {"tags": audit_tags, "store_prompt": audit_store_prompt},
-	"pii": {"actions": pii_actions, "restore": pii_restore},
+	"pii": {"actions": pii_actions, "default_action": pii_default_action, "restore": pii_restore},
 	"models": null,
 } if {
 	not permitted

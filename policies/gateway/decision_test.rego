@@ -28,7 +28,7 @@ well_formed(d) if {
 		count(t) <= 64
 	}
 	is_boolean(d.audit.store_prompt)
-	object.keys(d.pii) == {"actions", "restore"}
+	object.keys(d.pii) == {"actions", "default_action", "restore"}
 	is_object(d.pii.actions)
 	every type, action in d.pii.actions {
 		regex.match(`^[A-Z][A-Z0-9_]{0,63}$`, type)
@@ -94,7 +94,7 @@ test_allowed_decision_is_exactly_the_documented_shape if {
 		"route": {"provider": "demo", "model": "gpt-4o-mini"},
 		"headers": {},
 		"audit": {"tags": ["team:research"], "store_prompt": true},
-		"pii": {"actions": data.gateway.pii.actions.external, "restore": true},
+		"pii": {"actions": data.gateway.pii.actions.external, "default_action": "redact", "restore": true},
 		"models": null,
 	}
 }
@@ -108,7 +108,7 @@ test_denied_decision_is_exactly_the_documented_shape if {
 		"route": null,
 		"headers": {},
 		"audit": {"tags": ["team:marketing"], "store_prompt": true},
-		"pii": {"actions": data.gateway.pii.actions.external, "restore": true},
+		"pii": {"actions": data.gateway.pii.actions.external, "default_action": "redact", "restore": true},
 		"models": null,
 	}
 }

@@ -139,12 +139,13 @@ test_team_override_for_another_destination_does_not_apply if {
 	pii_of(d).EMAIL == "redact"
 }
 
-test_configured_type_without_a_destination_action_gets_the_default_action if {
+test_configured_type_without_a_destination_action_falls_to_the_default_action if {
 	types := array.concat(data.gateway.pii.types, ["BADGE_NUMBER"])
 	d := gateway.decision with input as chat(alice, "gpt-4o-mini")
 		with data.gateway.pii.types as types
 		with data.gateway.pii.default_action as "hash"
-	pii_of(d) == object.union(external_actions, {"BADGE_NUMBER": "hash"})
+	pii_of(d) == external_actions
+	d.pii.default_action == "hash"
 }
 
 test_found_type_unknown_to_the_data_gets_the_default_action if {
@@ -167,7 +168,7 @@ test_without_pii_data_every_type_found_is_redacted if {
 	d := gateway.decision with input as chat_with_pii(alice, "gpt-4o-mini", ["AWS_ACCESS_KEY", "EMAIL"])
 		with data.gateway.pii as {}
 	d.allow == true
-	d.pii == {"actions": {"AWS_ACCESS_KEY": "redact", "EMAIL": "redact"}, "restore": false}
+	d.pii == {"actions": {"AWS_ACCESS_KEY": "redact", "EMAIL": "redact", "PRIVATE_KEY": "block"}, "default_action": "redact", "restore": false}
 }
 
 test_an_invalid_action_in_the_data_blocks_the_type if {
@@ -348,7 +349,7 @@ test_input_outside_the_contract_still_gets_the_external_actions if {
 	every req in [{}, {"request": {}}, object.remove(chat(alice, "gpt-4o-mini"), ["pii"])] {
 		d := gateway.decision with input as req
 		d.allow == false
-		d.pii == {"actions": external_actions, "restore": true}
+		d.pii == {"actions": external_actions, "default_action": "redact", "restore": true}
 		d.audit.store_prompt == true
 	}
 }

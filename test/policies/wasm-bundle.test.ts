@@ -166,7 +166,7 @@ function allowed(provider: string, model: string, team: string, actions = extern
     route: { provider, model },
     headers: {},
     audit: { tags: [`team:${team}`], store_prompt: true },
-    pii: { actions, restore: true },
+    pii: { actions, default_action: "redact", restore: true },
     models: null,
   };
 }
@@ -179,7 +179,7 @@ function denied(status: number, team: string, ...reasons: [code: string, message
     route: null,
     headers: {},
     audit: { tags: [`team:${team}`], store_prompt: true },
-    pii: { actions: externalActions, restore: true },
+    pii: { actions: externalActions, default_action: "redact", restore: true },
     models: null,
   };
 }

@@ -228,13 +228,13 @@ export class GatewayExchange implements StreamProcessor {
   }
 
   private answerPolicy(decision: PolicyDecision, replacements: AnswerPolicy["replacements"]): AnswerPolicy {
-    const actions = Object.values(decision.pii.actions);
+    const actions = [...Object.values(decision.pii.actions), decision.pii.default_action];
     return {
       api: this.facts.api,
       detectors: this.policy.detectors,
       replacements,
       restore: decision.pii.restore,
-      rewrite: decision.pii.restore || actions.length === 0 || actions.some((action) => action !== "allow"),
+      rewrite: decision.pii.restore || actions.some((action) => action !== "allow"),
     };
   }
 

@@ -50,7 +50,10 @@ export const DecisionPii = z
     actions: z
       .record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), PiiAction)
       .default({})
-      .describe("Action per entity type. A detected type without an action is redacted."),
+      .describe("Action per entity type; a detected type without one gets `default_action`."),
+    default_action: PiiAction.default("redact").describe(
+      "Action for a detected type that `actions` does not name (for example one first seen in the answer).",
+    ),
     restore: z
       .boolean()
       .default(false)
@@ -86,7 +89,7 @@ export const PolicyDecision = z
       .strict()
       .default({ tags: [], store_prompt: false })
       .describe("What the audit row keeps besides the standard columns."),
-    pii: DecisionPii.default({ actions: {}, restore: false }).describe(
+    pii: DecisionPii.default({ actions: {}, default_action: "redact", restore: false }).describe(
       "What happens to detected PII and secrets.",
     ),
     models: z

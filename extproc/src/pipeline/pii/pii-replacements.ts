@@ -20,10 +20,12 @@ export class PiiReplacements {
   constructor(
     private readonly actions: ReadonlyMap<string, PiiAction>,
     private readonly hmacKey: Buffer | undefined,
+    /** For types the table does not name, such as a type first seen in the answer. */
+    private readonly defaultAction: PiiAction = "redact",
   ) {}
 
   actionFor(type: string): PiiAction {
-    return this.actions.get(type) ?? "redact";
+    return this.actions.get(type) ?? this.defaultAction;
   }
 
   replacementFor(match: TextMatch, value: string): string | undefined {

@@ -30,7 +30,7 @@ export function applyRequestPii(
   provider: string,
 ): Result<AppliedRequestPii> {
   const actions = new Map<string, PiiAction>(Object.entries(decision.actions));
-  const replacements = new PiiReplacements(actions, hmacKey);
+  const replacements = new PiiReplacements(actions, hmacKey, decision.default_action);
   if (!scan) {
     replacements.endRequest();
     return ok({ replacements, edits: [] });
@@ -60,7 +60,7 @@ export function requestPiiCounts(
 ): PiiCount[] {
   return summary.findings.map((finding) => ({
     type: finding.type,
-    action: effectiveAction(decision.actions[finding.type] ?? "redact", hmacKey),
+    action: effectiveAction(decision.actions[finding.type] ?? decision.default_action, hmacKey),
     direction: "request",
     count: finding.count,
   }));
