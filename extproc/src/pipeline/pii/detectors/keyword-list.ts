@@ -156,7 +156,11 @@ class Automaton {
         }
       }
     }
-    return { classOf, delta, width };
+    const ends = new Uint8Array(states);
+    for (let state = 1; state < states; state++) {
+      if ((this.output[state] as number) > 0 || (this.outputLink[state] as number) > 0) ends[state] = 1;
+    }
+    return { classOf, delta, width, ends };
   }
 
   /** Calls `hit(start, end)` for every keyword occurrence, ordered by end. */
@@ -166,11 +170,11 @@ class Automaton {
       this.scanSparse(text, hit);
       return;
     }
-    const { classOf, delta, width } = dense;
+    const { classOf, delta, width, ends } = dense;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       state = delta[state * width + (classOf[text.charCodeAt(i)] as number)] as number;
-      if (state !== 0) this.report(state, i, hit);
+      if (ends[state] === 1) this.report(state, i, hit);
     }
   }
 
@@ -203,6 +207,8 @@ interface DenseTable {
   /** Next state, at `state * width + class`. */
   readonly delta: Int32Array;
   readonly width: number;
+  /** 1 for states where some keyword ends (its own or through a dictionary link). */
+  readonly ends: Uint8Array;
 }
 
 export type CompiledKeywords =
