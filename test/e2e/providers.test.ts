@@ -529,3 +529,30 @@ describe("Azure OpenAI behind the OpenAI front", () => {
     assertSentToDeployment(before);
   });
 });
+
+describe("an alias whose targets share a priority shares traffic by weight", () => {
+  let shared: GatewayUnderTest;
+  // Envoy's random value per request picks among weighted_clusters (value % total weight 4):
+  // 0-2 fall to alias_balanced_anthropic_first (weight 3), 3 to alias_balanced_gemini_first.
+  const randomValues = [0, 3, 2, 7];
+  before(async () => {
+    shared = await startGatewayUnderTest({ harness: { randomValue: () => randomValues.shift() ?? 0 } });
+  });
+  after(async () => {
+    await shared.close();
+  });
+
+  it("sends each request to the provider its weighted pick starts with", async () => {
+    const app = new OpenAI({ baseURL: `${shared.url}/v1`, apiKey: DEMO_KEYS.bob, maxRetries: 0 });
+    const answeredBy: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { response } = await app.chat.completions
+        .create({ model: "balanced", messages: [{ role: "user", content: "who is it?" }] })
+        .withResponse();
+      assert.equal(response.headers.get("x-envoy-attempt-count"), "1");
+      const row = await shared.auditRow<ProviderRow>(response.headers.get("x-request-id") ?? "");
+      answeredBy.push(row.provider);
+    }
+    assert.deepEqual(answeredBy, ["anthropic", "gemini", "anthropic", "gemini"]);
+  });
+});
