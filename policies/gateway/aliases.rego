@@ -48,6 +48,8 @@ target_usable(target) if {
 # priority and a positive weight, on a provider of its own: an aggregate cluster lists a provider
 # once, and each attempt finds its model by its provider.
 alias_well_formed if {
+	is_string(alias_entry.provider)
+	startswith(alias_entry.provider, "alias-")
 	is_array(alias_entry.targets)
 	count(alias_entry.targets) > 0
 	every target in alias_entry.targets {
@@ -67,8 +69,6 @@ alias_route := {
 	"model": input.llm.model,
 	"targets": {r.provider: r.model | some t in usable_targets; r := target_route(t)},
 } if {
-	is_string(alias_entry.provider)
-	startswith(alias_entry.provider, "alias-")
 	count(usable_targets) == count(alias_entry.targets)
 }
 
@@ -88,4 +88,14 @@ failures["alias_no_approved_target"] := {
 alias_without_usable_target if {
 	alias_well_formed
 	count(usable_targets) == 0
+}
+
+# The model listing (whatever the API) shows an alias only to a caller who may use one of its targets.
+listable(entry) if not has_targets(entry)
+
+listable(entry) if {
+	some target in entry.targets
+	model := target_entry(target)
+	approved(model)
+	team_permitted(model)
 }

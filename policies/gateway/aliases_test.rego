@@ -78,7 +78,7 @@ test_an_alias_never_launders_an_unapproved_model if {
 	deny_codes_of(d) == ["alias_no_approved_target"]
 }
 
-test_an_alias_naming_an_unknown_model_has_no_usable_target if {
+test_an_alias_naming_an_unknown_model_is_a_catalogue_error if {
 	d := gateway.decision with input as chat(alice, "smart")
 		with data.gateway.models.smart.targets as [{"model": "gpt-5-ultra", "priority": 0, "weight": 1}]
 	deny_codes_of(d) == ["model_catalogue_invalid"]
@@ -107,4 +107,25 @@ test_the_alias_itself_must_still_be_approved_and_allowed if {
 	deny_codes_of(d) == ["model_not_approved"]
 	d2 := gateway.decision with input as chat(alice, "smart") with data.gateway.models.smart.teams as ["platform"]
 	deny_codes_of(d2) == ["model_not_allowed_for_team"]
+}
+
+listing_for(principal) := [m.id | some m in d.models] if {
+	d := gateway.decision with input as object.union(input_for("openai.models", principal, ""), {"llm": null})
+}
+
+test_the_listing_shows_an_alias_to_callers_who_may_use_a_target if {
+	"smart" in listing_for(bob)
+	"balanced" in listing_for(bob)
+}
+
+test_the_listing_hides_an_alias_whose_targets_the_caller_may_not_use if {
+	ids := listing_for(bob) with data.gateway.models["claude-haiku-4-5"].teams as ["research"]
+		with data.gateway.models["gemini-2.5-flash"].approved as false
+	not "smart" in ids
+	"gpt-4o-mini" in ids
+}
+
+test_an_alias_not_named_alias_dash_is_a_catalogue_error if {
+	d := gateway.decision with input as chat(alice, "smart") with data.gateway.models.smart.provider as "anthropic"
+	deny_codes_of(d) == ["model_catalogue_invalid"]
 }

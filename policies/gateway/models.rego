@@ -100,11 +100,13 @@ plain_route := {"provider": provider, "model": provider_model} if {
 }
 
 # The models a caller may use: approved, and allowed for the caller's team or roles. A failover
-# alias is listed under its own name; `owned_by` is the provider (or alias) that serves it.
+# alias is listed under its own name, when the caller may use one of its targets (aliases.rego);
+# `owned_by` is the provider (or alias) that serves it.
 listed_models := [{"id": id, "owned_by": entry.provider} |
 	some id in sort([name | some name, _ in data.gateway.models])
 	entry := data.gateway.models[id]
 	approved(entry)
 	team_permitted(entry)
+	listable(entry)
 	is_string(entry.provider)
 ]
