@@ -9,6 +9,7 @@ reason_priority := [
 	"model_not_approved",
 	"model_api_mismatch",
 	"model_not_allowed_for_team",
+	"alias_no_approved_target",
 	"model_catalogue_invalid",
 	"pii_blocked",
 ]

@@ -62,6 +62,7 @@ failures["model_catalogue_invalid"] := {
 } if {
 	model_entry
 	not route
+	not alias_without_usable_target
 }
 
 approved(entry) if entry.approved == true
@@ -78,9 +79,8 @@ team_permitted(entry) if {
 	role in entry.roles
 }
 
-# A failover model (an alias) routes to an Envoy aggregate cluster and names, per provider of that
-# cluster, the model each attempt sends.
-catalogue_route := object.union(plain_route, {"targets": model_entry.targets}) if is_object(model_entry.targets)
+# A failover alias routes as aliases.rego says; any other entry to its own provider and model.
+catalogue_route := alias_route if alias_entry
 
 catalogue_route := plain_route if not has_targets(model_entry)
 
@@ -89,8 +89,6 @@ catalogue_route := plain_route if not has_targets(model_entry)
 route := r if {
 	r := rerouted
 } else := catalogue_route
-
-has_targets(entry) if entry.targets
 
 plain_route := {"provider": provider, "model": provider_model} if {
 	provider := model_entry.provider
@@ -102,11 +100,13 @@ plain_route := {"provider": provider, "model": provider_model} if {
 }
 
 # The models a caller may use: approved, and allowed for the caller's team or roles. A failover
-# alias is listed under its own name; `owned_by` is the provider (or alias) that serves it.
+# alias is listed under its own name, when the caller may use one of its targets (aliases.rego);
+# `owned_by` is the provider (or alias) that serves it.
 listed_models := [{"id": id, "owned_by": entry.provider} |
 	some id in sort([name | some name, _ in data.gateway.models])
 	entry := data.gateway.models[id]
 	approved(entry)
 	team_permitted(entry)
+	listable(entry)
 	is_string(entry.provider)
 ]

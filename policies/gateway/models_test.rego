@@ -166,20 +166,3 @@ test_missing_catalogue_denies_every_model if {
 	d := gateway.decision with input as chat(admin, "gpt-4o-mini") with data.gateway.models as {}
 	deny_codes_of(d) == ["model_unknown"]
 }
-
-test_a_failover_alias_routes_to_its_aggregate_with_a_model_per_provider if {
-	d := gateway.decision with input as chat(alice, "smart")
-	d.allow == true
-	d.route == {
-		"provider": "alias-smart",
-		"model": "smart",
-		"targets": {"anthropic": "claude-haiku-4-5", "gemini": "gemini-2.5-flash"},
-	}
-}
-
-test_an_alias_whose_targets_are_not_an_object_is_a_catalogue_error if {
-	d := gateway.decision with input as chat(alice, "smart")
-		with data.gateway.models.smart.targets as ["anthropic"]
-	d.allow == false
-	deny_codes_of(d) == ["model_catalogue_invalid"]
-}

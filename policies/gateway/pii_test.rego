@@ -400,7 +400,7 @@ test_every_provider_in_the_catalogue_has_a_hosting if {
 	}
 }
 
-# A failover alias routes to an aggregate cluster; its targets are the providers that answer.
-catalogue_providers(entry) := object.keys(entry.targets) if is_object(entry.targets)
+# A failover alias routes to its targets' clusters; the targets' providers are the ones that answer.
+catalogue_providers(entry) := {data.gateway.models[t.model].provider | some t in entry.targets} if is_array(entry.targets)
 
 catalogue_providers(entry) := {entry.provider} if not entry.targets

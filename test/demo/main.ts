@@ -79,7 +79,8 @@ Try an approved model:
     -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}]}'
 
 The same OpenAI-style request answered by Claude (a local mock of Anthropic's API), translated
-by the gateway; try "gemini-2.5-flash" too, or "smart" (failover: Anthropic, then Gemini):
+by the gateway; try "gemini-2.5-flash" too, "smart" (failover: Anthropic, then Gemini) or
+"balanced" (Anthropic and Gemini sharing traffic 3:1, each failing over to the other):
   curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer ${DEMO_KEY}' \\
     -H 'content-type: application/json' \\
     -d '{"model":"claude-haiku-4-5","messages":[{"role":"user","content":"hello"}]}'

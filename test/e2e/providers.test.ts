@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
+import { SLOW_ANSWER_MS } from "../demo/anthropic-upstream/forced-failures.ts";
 import {
   DEMO_KEYS,
   type GatewayUnderTest,
@@ -175,44 +176,77 @@ describe("switching providers by policy data alone", () => {
   });
 });
 
+/** A catalogue model on the mock Anthropic whose name makes it fail (see forced-failures.ts). */
+const failingClaude = (model: string) => ({
+  provider: "anthropic",
+  provider_model: model,
+  approved: true,
+  apis: ["openai.chat_completions"],
+  teams: ["*"],
+});
+
+/** An alias that tries `first`, then Gemini. */
+const aliasOf = (first: string) => ({
+  provider: "alias-smart",
+  approved: true,
+  apis: ["openai.chat_completions"],
+  teams: ["*"],
+  targets: [
+    { model: first, priority: 0, weight: 1 },
+    { model: "gemini-2.5-flash", priority: 1, weight: 1 },
+  ],
+});
+
+/** The shipped bundle plus failing Anthropic models and aliases that try them first. */
+async function failoverBundle(): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), "gateway-failover-"));
+  const bundlePath = path.join(dir, "bundle.tar.gz");
+  const changed = await rebundle(readFileSync("policies/build/bundle.tar.gz"), "failover", (data) => {
+    const models = (data.gateway as { models: Record<string, unknown> }).models;
+    for (const failure of ["cut", "503", "429", "slow"]) {
+      models[`claude-fail-${failure}`] = failingClaude(`claude-fail-${failure}`);
+    }
+    models["claude-cut"] = failingClaude("claude-fail-cut");
+    for (const failure of ["503", "429", "slow"])
+      models[`smart-${failure}`] = aliasOf(`claude-fail-${failure}`);
+    models["smart-unapproved"] = aliasOf("o1-preview");
+    (models["smart-unapproved"] as { targets: unknown[] }).targets.pop();
+  });
+  writeFileSync(bundlePath, changed);
+  return bundlePath;
+}
+
+/** The harness's per-try timeout for these tests, far below envoy.yaml's production value. */
+const PER_TRY_TIMEOUT_MS = 300;
+
 describe("failover across providers by Envoy's retry and priority machinery", () => {
   let failing: GatewayUnderTest;
+  let app: OpenAI;
   before(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "gateway-failover-"));
-    const bundlePath = path.join(dir, "bundle.tar.gz");
-    // The mock Anthropic fails on models named "fail-503" / "fail-429"; Gemini answers.
-    const changed = await rebundle(readFileSync("policies/build/bundle.tar.gz"), "failover", (data) => {
-      const models = (data.gateway as { models: Record<string, unknown> }).models;
-      models["claude-cut"] = {
-        provider: "anthropic",
-        provider_model: "claude-fail-cut",
-        approved: true,
-        apis: ["openai.chat_completions"],
-        teams: ["*"],
-      };
-      for (const [alias, failure] of [
-        ["smart-503", "claude-fail-503"],
-        ["smart-429", "claude-fail-429"],
-      ] as const) {
-        models[alias] = {
-          provider: "alias-smart",
-          provider_model: alias,
-          approved: true,
-          apis: ["openai.chat_completions"],
-          teams: ["*"],
-          targets: { anthropic: failure, gemini: "gemini-2.5-flash" },
-        };
-      }
+    failing = await startGatewayUnderTest({
+      bundlePath: await failoverBundle(),
+      harness: { perTryTimeoutMs: PER_TRY_TIMEOUT_MS },
     });
-    writeFileSync(bundlePath, changed);
-    failing = await startGatewayUnderTest({ bundlePath });
+    app = new OpenAI({ baseURL: `${failing.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
   });
   after(async () => {
     await failing.close();
   });
 
+  /** Every attempt of one request, joined to the request's row, in attempt order. */
+  const attemptsOf = (requestId: string, expected: number) =>
+    failing.rowsWithin<AttemptJoinRow>(
+      `SELECT attempt, provider, model, status, outcome, error_code, answered_by, attempts
+       FROM ${failing.attemptsTable}
+       ALL INNER JOIN (
+         SELECT request_id, provider AS answered_by, attempts FROM ${failing.table}
+       ) USING request_id
+       WHERE request_id = '${requestId.replace(/'/g, "")}'
+       ORDER BY attempt`,
+      expected,
+    );
+
   it("ends a stream the provider cuts mid-way in a way the openai SDK raises, and audits it as aborted", async () => {
-    const app = new OpenAI({ baseURL: `${failing.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
     await failing.audit.flush();
     const auditedBefore = failing.audit.stats().inserted;
     // Envoy resets the client's stream when the provider's connection breaks after its headers;
@@ -243,7 +277,6 @@ describe("failover across providers by Envoy's retry and priority machinery", ()
 
   for (const alias of ["smart-503", "smart-429"]) {
     it(`answers from the second provider when the first fails (${alias.slice(6)}), translated anew`, async () => {
-      const app = new OpenAI({ baseURL: `${failing.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
       const anthropicBefore = failing.anthropic.requests.length;
       const { data, response } = await app.chat.completions
         .create({ model: alias, messages: [{ role: "user", content: "are you there?" }] })
@@ -269,18 +302,8 @@ describe("failover across providers by Envoy's retry and priority machinery", ()
       assert.equal(row.status, 200);
 
       // Every attempt has its own row, joined to the request's row by request_id.
-      const requestId = (response.headers.get("x-request-id") ?? "").replace(/'/g, "");
-      const attempts = await failing.rowsWithin<AttemptJoinRow>(
-        `SELECT attempt, provider, model, status, outcome, error_code, answered_by, attempts
-         FROM ${failing.attemptsTable}
-         ALL INNER JOIN (
-           SELECT request_id, provider AS answered_by, attempts FROM ${failing.table}
-         ) USING request_id
-         WHERE request_id = '${requestId}'
-         ORDER BY attempt`,
-        2,
-      );
-      assert.deepEqual(attempts, [
+      const requestId = response.headers.get("x-request-id") ?? "";
+      assert.deepEqual(await attemptsOf(requestId, 2), [
         {
           attempt: 1,
           provider: "anthropic",
@@ -308,11 +331,144 @@ describe("failover across providers by Envoy's retry and priority machinery", ()
       const timings = await failing.clickhouse.rows<{ ordered: number; ttfb_within: number }>(
         `SELECT min(ttfb_ms <= latency_ms) AS ttfb_within,
                 argMax(time_ms, attempt) >= argMin(time_ms, attempt) AS ordered
-         FROM ${failing.attemptsTable} WHERE request_id = '${requestId}'`,
+         FROM ${failing.attemptsTable} WHERE request_id = '${requestId.replace(/'/g, "")}'`,
       );
       assert.deepEqual(timings, [{ ttfb_within: 1, ordered: 1 }]);
     });
   }
+
+  it("streams from the second provider when the first sends no first byte within the per-try timeout", async () => {
+    const anthropicBefore = failing.anthropic.requests.length;
+    const started = Date.now();
+    const { data: stream, response } = await app.chat.completions
+      .create({
+        model: "smart-slow",
+        messages: [{ role: "user", content: "anyone quick?" }],
+        stream: true,
+      })
+      .withResponse();
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    assert.match(text, /anyone quick\?/);
+    assert.ok(Date.now() - started < SLOW_ANSWER_MS, "did not wait for the slow provider");
+    assert.equal(failing.anthropic.requests.length, anthropicBefore + 1, "Anthropic was tried first");
+    assert.ok(failing.gemini.requests.at(-1)?.path.includes("streamGenerateContent"));
+
+    const requestId = response.headers.get("x-request-id") ?? "";
+    const row = await failing.auditRow<ProviderRow & { attempts: number; outcome: string }>(requestId);
+    assert.deepEqual(
+      { provider: row.provider, routed_model: row.routed_model, attempts: row.attempts, status: row.status },
+      { provider: "gemini", routed_model: "gemini-2.5-flash", attempts: 2, status: 200 },
+    );
+    assert.deepEqual(await attemptsOf(requestId, 2), [
+      {
+        attempt: 1,
+        provider: "anthropic",
+        model: "claude-fail-slow",
+        // Envoy gave up on it before any answer: no status, ended before its answer did.
+        status: 0,
+        outcome: "aborted",
+        error_code: "",
+        answered_by: "gemini",
+        attempts: 2,
+      },
+      {
+        attempt: 2,
+        provider: "gemini",
+        model: "gemini-2.5-flash",
+        status: 200,
+        outcome: "completed",
+        error_code: "",
+        answered_by: "gemini",
+        attempts: 2,
+      },
+    ]);
+    const latency = await failing.clickhouse.rows<{ latency_ms: number }>(
+      `SELECT latency_ms FROM ${failing.attemptsTable}
+       WHERE request_id = '${requestId.replace(/'/g, "")}' AND attempt = 1`,
+    );
+    assert.ok(
+      (latency[0]?.latency_ms ?? 0) >= PER_TRY_TIMEOUT_MS - 50,
+      "the attempt lasted the per-try timeout",
+    );
+  });
+
+  it("waits for a slow whole (non-streamed) answer instead of cutting it: no per-try bound on whole answers", async () => {
+    const geminiBefore = failing.gemini.requests.length;
+    const { data, response } = await app.chat.completions
+      .create({ model: "smart-slow", messages: [{ role: "user", content: "take your time" }] })
+      .withResponse();
+    assert.match(data.choices[0]?.message.content ?? "", /take your time/);
+    assert.equal(failing.gemini.requests.length, geminiBefore, "no failover");
+    const row = await failing.auditRow<ProviderRow & { attempts: number }>(
+      response.headers.get("x-request-id") ?? "",
+    );
+    assert.deepEqual(
+      { provider: row.provider, attempts: row.attempts },
+      { provider: "anthropic", attempts: 1 },
+    );
+  });
+
+  it("refuses an alias with no approved target with 403 naming the alias, sending nothing anywhere", async () => {
+    const before = failing.anthropic.requests.length + failing.gemini.requests.length;
+    const error = await app.chat.completions
+      .create({ model: "smart-unapproved", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof OpenAI.PermissionDeniedError, String(error));
+    assert.match(error.message, /model alias 'smart-unapproved' has no target model that is approved/);
+    assert.equal(failing.anthropic.requests.length + failing.gemini.requests.length, before);
+    const row = await failing.auditRow<{ decision: string; reason_codes: string[]; status: number }>(
+      error.requestID ?? "",
+    );
+    assert.deepEqual(
+      { decision: row.decision, reason_codes: row.reason_codes, status: row.status },
+      { decision: "deny", reason_codes: ["alias_no_approved_target"], status: 403 },
+    );
+  });
+});
+
+describe("outlier detection takes a failing provider out of the alias", () => {
+  let failing: GatewayUnderTest;
+  before(async () => {
+    failing = await startGatewayUnderTest({ bundlePath: await failoverBundle() });
+  });
+  after(async () => {
+    await failing.close();
+  });
+
+  it("after consecutive_5xx failures, the next request goes straight to the second provider, one attempt", async () => {
+    const app = new OpenAI({ baseURL: `${failing.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const ask = () =>
+      app.chat.completions
+        .create({ model: "smart-503", messages: [{ role: "user", content: "still there?" }] })
+        .withResponse();
+    const cluster = failing.harness.config.clusters.provider_anthropic;
+    const threshold = cluster?.outlierDetection?.consecutive5xx ?? 0;
+    assert.ok(threshold > 0, "envoy.yaml configures consecutive_5xx for provider_anthropic");
+    for (let i = 0; i < threshold; i++) {
+      const { response } = await ask();
+      assert.equal(
+        response.headers.get("x-envoy-attempt-count"),
+        "2",
+        `request ${i + 1}: Anthropic, then Gemini`,
+      );
+    }
+    assert.equal(failing.anthropic.requests.length, threshold);
+
+    const { data, response } = await ask();
+    assert.match(data.choices[0]?.message.content ?? "", /still there\?/);
+    assert.equal(response.headers.get("x-envoy-attempt-count"), "1");
+    assert.equal(failing.anthropic.requests.length, threshold, "Anthropic was not tried at all");
+    const requestId = response.headers.get("x-request-id") ?? "";
+    const row = await failing.auditRow<ProviderRow & { attempts: number }>(requestId);
+    assert.deepEqual({ provider: row.provider, attempts: row.attempts }, { provider: "gemini", attempts: 1 });
+    const attempts = await failing.rowsWithin<{ attempt: number; provider: string; status: number }>(
+      `SELECT attempt, provider, status FROM ${failing.attemptsTable}
+       WHERE request_id = '${requestId.replace(/'/g, "")}'`,
+      1,
+    );
+    assert.deepEqual(attempts, [{ attempt: 1, provider: "gemini", status: 200 }]);
+  });
 });
 
 describe("Azure OpenAI behind the OpenAI front", () => {
@@ -371,5 +527,32 @@ describe("Azure OpenAI behind the OpenAI front", () => {
     assert.equal(text, "Echo: stream from azure");
     assert.ok(usage > 0);
     assertSentToDeployment(before);
+  });
+});
+
+describe("an alias whose targets share a priority shares traffic by weight", () => {
+  let shared: GatewayUnderTest;
+  // Envoy's random value per request picks among weighted_clusters (value % total weight 4):
+  // 0-2 fall to alias_balanced_anthropic_first (weight 3), 3 to alias_balanced_gemini_first.
+  const randomValues = [0, 3, 2, 7];
+  before(async () => {
+    shared = await startGatewayUnderTest({ harness: { randomValue: () => randomValues.shift() ?? 0 } });
+  });
+  after(async () => {
+    await shared.close();
+  });
+
+  it("sends each request to the provider its weighted pick starts with", async () => {
+    const app = new OpenAI({ baseURL: `${shared.url}/v1`, apiKey: DEMO_KEYS.bob, maxRetries: 0 });
+    const answeredBy: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { response } = await app.chat.completions
+        .create({ model: "balanced", messages: [{ role: "user", content: "who is it?" }] })
+        .withResponse();
+      assert.equal(response.headers.get("x-envoy-attempt-count"), "1");
+      const row = await shared.auditRow<ProviderRow>(response.headers.get("x-request-id") ?? "");
+      answeredBy.push(row.provider);
+    }
+    assert.deepEqual(answeredBy, ["anthropic", "gemini", "anthropic", "gemini"]);
   });
 });

@@ -3,8 +3,16 @@ import fs from "node:fs";
 import { describe, test } from "node:test";
 import { parse } from "yaml";
 import { ENVOY_PROTO_INCLUDE_DIRS } from "../../proto/envoy-ext-proc.ts";
+import {
+  ANSWER_HEADER,
+  aggregateMembers,
+  isAggregate,
+  matchedHeader,
+  ROUTE_HEADER,
+  routeClusters,
+} from "./envoy-routes.ts";
 import { checkMessage, openProtoLibrary } from "./strict-proto-json.ts";
-import { type Doc, list, obj, objects } from "./yaml-document.ts";
+import { type Doc, obj, objects } from "./yaml-document.ts";
 
 const ENVOY_YAML = new URL("../../envoy/envoy.yaml", import.meta.url);
 const EXT_PROC_TYPE = "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor";
@@ -15,12 +23,9 @@ const HTTP_OPTIONS_KEY = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions
 const TLS_TYPE = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
 const UPSTREAM_CODEC_TYPE =
   "type.googleapis.com/envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec";
-const AGGREGATE_CLUSTER = "envoy.clusters.aggregate";
-const AGGREGATE_TYPE = "type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig";
 const PREVIOUS_PRIORITIES = "envoy.retry_priorities.previous_priorities";
 const PREVIOUS_PRIORITIES_TYPE =
   "type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig";
-const ROUTE_HEADER = "x-gateway-route";
 const PROVIDER_METADATA = "x-gateway-provider";
 const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 /** The processing modes of both ext_proc filters: the router-level "gateway" and the per-attempt "translate". */
@@ -61,28 +66,15 @@ const providerClusters = clusters.filter((cluster) => String(cluster.name).start
 const aggregateClusters = clusters.filter((cluster) => isAggregate(cluster));
 const tlsProviders = providerClusters.filter((cluster) => cluster.transport_socket !== undefined);
 
-function isAggregate(cluster: Doc): boolean {
-  return (
-    cluster.cluster_type !== undefined && obj(cluster.cluster_type, "cluster_type").name === AGGREGATE_CLUSTER
-  );
-}
-
 /** provider_openai -> openai */
 function providerName(cluster: Doc): string {
   return String(cluster.name).replace(/^provider_/, "");
 }
 
-/** The clusters an aggregate cluster fails over across, in priority order. */
-function aggregateMembers(cluster: Doc): string[] {
-  const clusterType = obj(cluster.cluster_type, `${String(cluster.name)}.cluster_type`);
-  const config = obj(clusterType.typed_config, `${String(cluster.name)} aggregate typed_config`);
-  assert.equal(config["@type"], AGGREGATE_TYPE);
-  return list(config.clusters, `${String(cluster.name)} clusters`).map(String);
-}
-
 function routesTo(clusterName: string): Doc[] {
   return routes.filter(
-    (route) => route.route !== undefined && obj(route.route, "route").cluster === clusterName,
+    (route) =>
+      route.route !== undefined && routeClusters(route).some((cluster) => cluster.name === clusterName),
   );
 }
 
@@ -113,12 +105,10 @@ function clusterEndpoint(cluster: Doc): { host: string; port: number; hostname: 
 }
 
 function routeHeaderValue(route: Doc): string | undefined {
-  const headers = obj(route.match, "match").headers;
-  if (headers === undefined) return undefined;
-  const matcher = objects(headers, "headers").find((header) => header.name === ROUTE_HEADER);
-  const exact = matcher ? obj(matcher.string_match, "string_match").exact : undefined;
-  return typeof exact === "string" ? exact : undefined;
+  return matchedHeader(route, ROUTE_HEADER);
 }
+
+const isStreamRoute = (route: Doc): boolean => matchedHeader(route, ANSWER_HEADER) === "stream";
 
 describe("envoy/envoy.yaml", () => {
   test("decodes as an Envoy v3 Bootstrap with no unknown fields, type errors or validate violations", () => {
@@ -187,25 +177,30 @@ describe("envoy/envoy.yaml", () => {
     );
   });
 
-  test("routes every x-gateway-route value to provider_<value>, or alias-<name> to aggregate alias_<name>", () => {
+  test("routes every x-gateway-route value to provider_<value>, or alias-<name> to aggregates alias_<name>[_*]", () => {
     const routed = routes.filter(routeHeaderValue);
     assert.ok(routed.length >= 2, "at least the demo and openai routes");
     for (const route of routed) {
       const value = String(routeHeaderValue(route));
       const alias = /^alias-([a-z0-9-]+)$/.exec(value)?.[1];
-      const expected = alias === undefined ? `provider_${value}` : `alias_${alias.replaceAll("-", "_")}`;
-      const cluster = obj(route.route, `route for ${value}`).cluster;
-      assert.equal(cluster, expected, `${ROUTE_HEADER}: ${value}`);
-      const target = clusterNamed(expected);
-      assert.ok(target, `cluster ${expected} exists`);
-      assert.equal(
-        isAggregate(target),
-        alias !== undefined,
-        `${expected} is aggregate exactly when it is an alias`,
-      );
+      for (const { name } of routeClusters(route)) {
+        const target = clusterNamed(name);
+        assert.ok(target, `cluster ${name} exists`);
+        if (alias === undefined) {
+          assert.equal(name, `provider_${value}`, `${ROUTE_HEADER}: ${value}`);
+        } else {
+          const prefix = `alias_${alias.replaceAll("-", "_")}`;
+          assert.ok(name === prefix || name.startsWith(`${prefix}_`), `${ROUTE_HEADER}: ${value} -> ${name}`);
+        }
+        assert.equal(
+          isAggregate(target),
+          alias !== undefined,
+          `${name} is aggregate exactly when it is an alias`,
+        );
+      }
     }
     const routedProviders = routed
-      .map((route) => String(obj(route.route, "route").cluster))
+      .flatMap((route) => routeClusters(route).map((cluster) => cluster.name))
       .filter((name) => name.startsWith("provider_"));
     assert.deepEqual(
       providerClusters.map((cluster) => String(cluster.name)).sort(),
@@ -217,10 +212,11 @@ describe("envoy/envoy.yaml", () => {
     }
   });
 
-  test("every provider route retries connect failures, resets, 5xx and 429 within a per-try timeout", () => {
+  test("every forwarding route retries connect failures, resets, 5xx and 429", () => {
     for (const route of routes.filter((item) => item.route !== undefined)) {
-      const action = obj(route.route, "route");
-      const what = `route to ${String(action.cluster)}`;
+      const what = `route to ${routeClusters(route)
+        .map((cluster) => cluster.name)
+        .join("|")}`;
       const policy = retryPolicy(route, what);
       const retryOn = String(policy.retry_on).split(",");
       for (const condition of ["connect-failure", "reset", "5xx", "retriable-status-codes"]) {
@@ -228,9 +224,47 @@ describe("envoy/envoy.yaml", () => {
       }
       assert.deepEqual(policy.retriable_status_codes, [429], `${what} retries a 429`);
       assert.ok(Number(policy.num_retries) >= 1, `${what} retries at least once`);
+    }
+  });
+
+  test("only streamed answers get a per-try (first-byte) timeout; no route cuts an answer that is flowing", () => {
+    for (const route of routes.filter((item) => item.route !== undefined)) {
+      const action = obj(route.route, "route");
+      const what = `${String(routeHeaderValue(route))}${isStreamRoute(route) ? " (stream)" : ""}`;
+      const policy = retryPolicy(route, what);
+      // The per-try idle timer keeps running after the answer started: it would reset the
+      // caller's stream at a pause between tokens instead of failing over.
+      assert.equal(policy.per_try_idle_timeout, undefined, `${what}: no per_try_idle_timeout`);
+      assert.equal(action.idle_timeout, undefined, `${what}: no route idle_timeout`);
+      if (isStreamRoute(route)) {
+        assert.ok(
+          durationSeconds(policy.per_try_timeout) < durationSeconds(action.timeout) / 2,
+          `${what}: a slow first byte leaves time for the next provider`,
+        );
+      } else {
+        // A whole answer reaches the router only once complete (translate buffers it).
+        assert.equal(policy.per_try_timeout, undefined, `${what}: no per-try bound on a whole answer`);
+      }
+    }
+  });
+
+  test("every alias has a stream route and a whole-answer route to the same clusters", () => {
+    const aliases = new Set(routes.map(routeHeaderValue).filter((value) => value?.startsWith("alias-")));
+    assert.ok(aliases.size >= 1);
+    for (const alias of aliases) {
+      const aliasRoutes = routes.filter((route) => routeHeaderValue(route) === alias);
+      const stream = aliasRoutes.filter(isStreamRoute);
+      const whole = aliasRoutes.filter((route) => !isStreamRoute(route));
+      assert.equal(stream.length, 1, `${alias}: one stream route`);
+      assert.equal(whole.length, 1, `${alias}: one whole-answer route`);
       assert.ok(
-        durationSeconds(policy.per_try_timeout) < durationSeconds(action.timeout),
-        `${what}: an attempt times out before the route does, leaving time for the retry`,
+        routes.indexOf(stream[0] as Doc) < routes.indexOf(whole[0] as Doc),
+        `${alias}: stream route first`,
+      );
+      assert.deepEqual(
+        routeClusters(stream[0] as Doc),
+        routeClusters(whole[0] as Doc),
+        `${alias}: same clusters`,
       );
     }
   });
@@ -365,6 +399,7 @@ describe("envoy/envoy.yaml", () => {
 
   test("every aggregate cluster fails over across existing provider clusters, retrying on the next priority", () => {
     assert.ok(clusterNamed("alias_smart"), "the example alias cluster alias_smart exists");
+    assert.ok(aggregateClusters.length >= 3, "alias_smart and the two picks of alias_balanced");
     for (const cluster of aggregateClusters) {
       const name = String(cluster.name);
       assert.equal(cluster.lb_policy, "CLUSTER_PROVIDED", `${name} lb_policy`);
@@ -431,14 +466,15 @@ describe("envoy/envoy.yaml", () => {
     }
   });
 
-  test("removes the routing header before a request leaves Envoy", () => {
+  test("removes the routing headers before a request leaves Envoy", () => {
     const routeConfig = obj(hcm.route_config, "route_config");
-    const removed = (level: Doc): boolean =>
-      Array.isArray(level.request_headers_to_remove) &&
-      level.request_headers_to_remove.includes(ROUTE_HEADER);
-    for (const host of virtualHosts) {
-      for (const route of objects(host.routes, "routes").filter((item) => "route" in item)) {
-        assert.ok(removed(routeConfig) || removed(host) || removed(route), `${ROUTE_HEADER} removed`);
+    for (const header of [ROUTE_HEADER, ANSWER_HEADER]) {
+      const removed = (level: Doc): boolean =>
+        Array.isArray(level.request_headers_to_remove) && level.request_headers_to_remove.includes(header);
+      for (const host of virtualHosts) {
+        for (const route of objects(host.routes, "routes").filter((item) => "route" in item)) {
+          assert.ok(removed(routeConfig) || removed(host) || removed(route), `${header} removed`);
+        }
       }
     }
   });

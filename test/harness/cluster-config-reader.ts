@@ -1,6 +1,6 @@
 import { EXT_PROC_TYPE, readExtProc } from "./ext-proc-config-reader.ts";
-import type { ClusterEndpoint, UpstreamFilterSettings } from "./harness-config.ts";
-import { isObj, list, num, type Obj, obj, str, typeName } from "./yaml-values.ts";
+import type { ClusterEndpoint, OutlierDetectionSettings, UpstreamFilterSettings } from "./harness-config.ts";
+import { durationToMs, isObj, list, num, type Obj, obj, str, typeName } from "./yaml-values.ts";
 
 const HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 const AGGREGATE_TYPE = "envoy.extensions.clusters.aggregate.v3.ClusterConfig";
@@ -44,6 +44,37 @@ function readEndpointUrl(cluster: Obj): string | undefined {
   return `${scheme}://${address}:${num(socket.port_value, scheme === "https" ? 443 : 80)}`;
 }
 
+/** outlier_detection with Envoy's defaults (OutlierDetection proto) for what the file leaves out. */
+function readOutlierDetection(cluster: Obj): OutlierDetectionSettings | undefined {
+  if (!isObj(cluster.outlier_detection)) return undefined;
+  const od = cluster.outlier_detection;
+  const known = new Set([
+    "consecutive_5xx",
+    "consecutive_gateway_failure",
+    "enforcing_consecutive_5xx",
+    "enforcing_consecutive_gateway_failure",
+    "interval",
+    "base_ejection_time",
+    "max_ejection_time",
+    "max_ejection_percent",
+  ]);
+  const unknown = Object.keys(od).filter((key) => !known.has(key));
+  if (unknown.length > 0)
+    throw new Error(
+      `envoy config: outlier_detection fields the harness does not emulate: ${unknown.join(",")}`,
+    );
+  return {
+    consecutive5xx: num(od.consecutive_5xx, 5),
+    consecutiveGatewayFailure: num(od.consecutive_gateway_failure, 5),
+    enforcingConsecutive5xx: num(od.enforcing_consecutive_5xx, 100),
+    enforcingConsecutiveGatewayFailure: num(od.enforcing_consecutive_gateway_failure, 0),
+    intervalMs: durationToMs(od.interval, 10_000),
+    baseEjectionTimeMs: durationToMs(od.base_ejection_time, 30_000),
+    maxEjectionTimeMs: durationToMs(od.max_ejection_time, 300_000),
+    maxEjectionPercent: num(od.max_ejection_percent, 10),
+  };
+}
+
 /** static_resources.clusters: endpoint clusters (first endpoint only) and aggregate clusters. */
 export function readClusters(clusters: unknown): ClusterSet {
   const set: ClusterSet = { clusters: {}, aggregateClusters: {} };
@@ -60,8 +91,13 @@ export function readClusters(clusters: unknown): ClusterSet {
     }
     const url = readEndpointUrl(cluster);
     const upstreamFilters = readUpstreamFilters(cluster, name);
+    const outlierDetection = readOutlierDetection(cluster);
     // A cluster without an address can still get one from the harness options.
-    set.clusters[name] = { url: url ?? "", ...(upstreamFilters ? { upstreamFilters } : {}) };
+    set.clusters[name] = {
+      url: url ?? "",
+      ...(upstreamFilters ? { upstreamFilters } : {}),
+      ...(outlierDetection ? { outlierDetection } : {}),
+    };
   }
   return set;
 }

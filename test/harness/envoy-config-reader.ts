@@ -65,9 +65,14 @@ function readRoute(route: Obj): RouteEntry {
     };
   } else {
     const r = obj(route.route);
+    const weighted = list(obj(r.weighted_clusters).clusters).map((c) => ({
+      name: str(obj(c).name) ?? "",
+      weight: num(obj(c).weight, 0),
+    }));
     action = {
       kind: "cluster",
       cluster: str(r.cluster) ?? "",
+      ...(weighted.length > 0 ? { weightedClusters: weighted } : {}),
       timeoutMs: durationToMs(r.timeout, DEFAULT_ROUTE_TIMEOUT_MS),
       ...(str(r.host_rewrite_literal) === undefined
         ? {}

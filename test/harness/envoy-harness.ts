@@ -1,12 +1,14 @@
+import { randomInt } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { loadExtProcPackage } from "../../proto/envoy-ext-proc.ts";
 import { readEnvoyConfig } from "./envoy-config-reader.ts";
 import type { FilterContext } from "./ext-proc-filter.ts";
-import type { ExtProcFilterSettings, HarnessConfig } from "./harness-config.ts";
-import { handleRequest } from "./http-front.ts";
+import type { ExtProcFilterSettings, HarnessConfig, RouteConfig } from "./harness-config.ts";
+import { handleRequest, type RouterShared } from "./http-front.ts";
 import { loadStatusCodeNumbers } from "./http-status-codes.ts";
+import { OutlierDetectors } from "./outlier-detection.ts";
 
 export type { ExtProcFilterSettings, HarnessConfig } from "./harness-config.ts";
 
@@ -23,6 +25,18 @@ export interface EnvoyHarnessOptions {
   overrides?: Partial<ExtProcFilterSettings>;
   /** The same for every upstream (cluster-level) ext_proc filter. */
   upstreamOverrides?: Partial<ExtProcFilterSettings>;
+  /**
+   * Replaces every per_try_timeout the file configures (routes without one keep none), so a test
+   * waits milliseconds where production waits seconds, without editing envoy.yaml.
+   */
+  perTryTimeoutMs?: number;
+  /**
+   * The random value Envoy draws per request (its stream id), which picks among weighted_clusters:
+   * inject a sequence for deterministic tests. Default: uniformly random 32-bit values.
+   */
+  randomValue?: () => number;
+  /** The clock of outlier detection (ejections and their end); inject one to move time in tests. */
+  now?: () => number;
   /** Writes harness-side diagnostics to stderr. */
   debug?: boolean;
 }
@@ -35,6 +49,18 @@ export interface EnvoyHarness {
   close(): Promise<void>;
 }
 
+function withPerTryTimeout(routeConfig: RouteConfig, perTryTimeoutMs: number): RouteConfig {
+  const virtualHosts = routeConfig.virtualHosts.map((host) => ({
+    ...host,
+    routes: host.routes.map((route) => {
+      const action = route.action;
+      if (action.kind !== "cluster" || !action.retryPolicy?.perTryTimeoutMs) return route;
+      return { ...route, action: { ...action, retryPolicy: { ...action.retryPolicy, perTryTimeoutMs } } };
+    }),
+  }));
+  return { ...routeConfig, virtualHosts };
+}
+
 /** Starts an HTTP/1.1 front that behaves like the Envoy listener in envoy.yaml, in front of the processor. */
 export async function startEnvoyHarness(options: EnvoyHarnessOptions): Promise<EnvoyHarness> {
   const fileConfig = await readEnvoyConfig(options.envoyConfigPath);
@@ -43,6 +69,10 @@ export async function startEnvoyHarness(options: EnvoyHarnessOptions): Promise<E
   for (const [name, url] of Object.entries(options.clusters)) clusters[name] = { ...clusters[name], url };
   const config: HarnessConfig = {
     ...fileConfig,
+    routeConfig:
+      options.perTryTimeoutMs === undefined
+        ? fileConfig.routeConfig
+        : withPerTryTimeout(fileConfig.routeConfig, options.perTryTimeoutMs),
     clusters,
     extProc: { ...fileConfig.extProc, ...options.overrides },
   };
@@ -71,8 +101,12 @@ export async function startEnvoyHarness(options: EnvoyHarnessOptions): Promise<E
     metadata,
   });
 
+  const shared: RouterShared = {
+    outliers: new OutlierDetectors(config.clusters, options.now),
+    randomValue: options.randomValue ?? (() => randomInt(2 ** 32)),
+  };
   const server = http.createServer((req, res) => {
-    handleRequest(req, res, config, filterContext, upstreamFilterContext).catch((error: unknown) => {
+    handleRequest(req, res, config, filterContext, shared, upstreamFilterContext).catch((error: unknown) => {
       debug(`request failed inside the harness: ${error instanceof Error ? error.stack : String(error)}`);
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(500, { server: "envoy", "content-length": "0" });

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { type EnvoyHarness, startEnvoyHarness } from "./envoy-harness.ts";
+import { type EnvoyHarness, type EnvoyHarnessOptions, startEnvoyHarness } from "./envoy-harness.ts";
 import {
   header,
   type ProcessorScript,
@@ -11,7 +11,10 @@ import {
   type UpstreamHandler,
 } from "./test-doubles.ts";
 
-/** Harness on fixtures/failover.yaml: provider_a and provider_b (upstream filter each), alias_smart over both. */
+/**
+ * Harness on fixtures/failover.yaml: provider_a (with outlier detection) and provider_b (upstream
+ * filter each), alias_smart over both, alias_ab and alias_ba behind the weighted route "balanced".
+ */
 export interface FailoverRig {
   harness: EnvoyHarness;
   processor: ScriptedProcessor;
@@ -62,6 +65,7 @@ export async function startFailoverRig(options: {
   b?: UpstreamHandler;
   /** Replaces provider_a's address (e.g. refusedUrl()). */
   aUrl?: string;
+  harness?: Pick<EnvoyHarnessOptions, "randomValue" | "now" | "perTryTimeoutMs">;
 }): Promise<FailoverRig> {
   const processor = await startScriptedProcessor(options.gateway, options.upstreamScript);
   const a = await startRecordingUpstream(options.a);
@@ -70,6 +74,7 @@ export async function startFailoverRig(options: {
     envoyConfigPath: new URL("./fixtures/failover.yaml", import.meta.url).pathname,
     processorAddress: processor.address,
     clusters: { provider_a: options.aUrl ?? a.url, provider_b: b.url },
+    ...options.harness,
   });
   return {
     harness,

@@ -46,13 +46,21 @@ export interface RouteMatch {
 export type RouteAction =
   | {
       kind: "cluster";
+      /** The route's `cluster`; empty when it has `weighted_clusters`. */
       cluster: string;
+      /** `weighted_clusters`: one is picked per request, by weight (Envoy: random value % total weight). */
+      weightedClusters?: WeightedCluster[];
       timeoutMs: number;
       hostRewriteLiteral?: string;
       prefixRewrite?: string;
       retryPolicy?: RetryPolicy;
     }
   | { kind: "direct_response"; status: number; body: string };
+
+export interface WeightedCluster {
+  name: string;
+  weight: number;
+}
 
 export interface RouteEntry {
   match: RouteMatch;
@@ -100,8 +108,30 @@ export interface RouteConfig {
 export interface ClusterEndpoint {
   /** Base URL such as http://127.0.0.1:8081 */
   url: string;
+  /** The cluster's outlier_detection; undefined when it has none (its host is never ejected). */
+  outlierDetection?: OutlierDetectionSettings;
   /** ext_proc filters from typed_extension_protocol_options ... HttpProtocolOptions.http_filters, in order. */
   upstreamFilters?: UpstreamFilterSettings[];
+}
+
+/** The outlier_detection fields the harness emulates, with Envoy's defaults for missing ones. */
+export interface OutlierDetectionSettings {
+  /** consecutive_5xx (default 5). */
+  consecutive5xx: number;
+  /** consecutive_gateway_failure (default 5): 502, 503, 504 and local-origin failures. */
+  consecutiveGatewayFailure: number;
+  /** enforcing_consecutive_5xx (default 100), in percent. */
+  enforcingConsecutive5xx: number;
+  /** enforcing_consecutive_gateway_failure (default 0): counted, but ejects only when above 0. */
+  enforcingConsecutiveGatewayFailure: number;
+  /** interval (default 10s): ejections end at the first sweep after their time is up. */
+  intervalMs: number;
+  /** base_ejection_time (default 30s), multiplied by the host's ejection count. */
+  baseEjectionTimeMs: number;
+  /** max_ejection_time (default 300s): the cap of one ejection. */
+  maxEjectionTimeMs: number;
+  /** max_ejection_percent (default 10) of the cluster's hosts may be ejected at once. */
+  maxEjectionPercent: number;
 }
 
 export interface UpstreamFilterSettings extends ExtProcFilterSettings {

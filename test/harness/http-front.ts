@@ -42,11 +42,15 @@ function requestHasNoBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] === undefined;
 }
 
+/** What the router keeps across requests: outlier detectors, and where its random values come from. */
+export type RouterShared = Pick<ForwardOptions, "outliers" | "randomValue">;
+
 export async function handleRequest(
   req: IncomingMessage,
   res: ServerResponse,
   config: HarnessConfig,
   filterContext: FilterContext,
+  shared: RouterShared,
   upstreamFilterContext?: ForwardOptions["upstreamFilterContext"],
 ): Promise<void> {
   const headers = connectionManagerHeaders(req, config);
@@ -80,6 +84,7 @@ export async function handleRequest(
     clusters: config.clusters,
     aggregateClusters: config.aggregateClusters,
     bufferLimitBytes: config.bufferLimitBytes,
+    ...shared,
     ...(upstreamFilterContext === undefined ? {} : { upstreamFilterContext }),
   });
   abortUpstream = source.abort;

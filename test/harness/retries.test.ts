@@ -158,3 +158,46 @@ test("a reset while the upstream filter buffers the body is retried: the router 
     await rig.close();
   }
 });
+
+test("weighted_clusters: the random value modulo the total weight picks the aggregate; failover stays within the pick", async () => {
+  const values = [0, 2, 3, 7, 4];
+  const rig = await startFailoverRig({
+    gateway: routeTo("balanced"),
+    upstreamScript: stampProvider,
+    a: answer(503, "a"),
+    b: answer(200, "b"),
+    harness: { randomValue: () => values.shift() ?? 0 },
+  });
+  try {
+    const firstTried: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const before = rig.processor.upstreamStreams.length;
+      const res = await post(rig.harness.url);
+      assert.equal(await res.text(), "b", "a 503 from a fails over to b in either order");
+      firstTried.push(String(rig.processor.upstreamStreams[before]?.metadata["x-gateway-provider"]));
+    }
+    // Weights 3 (alias_ab) and 1 (alias_ba): 0, 2 -> ab; 3 -> ba; 7 % 4 = 3 -> ba; 4 % 4 = 0 -> ab.
+    assert.deepEqual(firstTried, ["a", "a", "b", "b", "a"]);
+  } finally {
+    await rig.close();
+  }
+});
+
+test("the perTryTimeoutMs option replaces the file's per_try_timeout, leaving routes without one alone", async () => {
+  const rig = await startFailoverRig({
+    gateway: routeTo("smart"),
+    a: hang,
+    b: answer(200, "b"),
+    harness: { perTryTimeoutMs: 50 },
+  });
+  try {
+    const started = Date.now();
+    const res = await post(rig.harness.url);
+    assert.equal(await res.text(), "b");
+    assert.ok(Date.now() - started < 450, "failed over well before the file's 0.5s");
+    const single = rig.harness.config.routeConfig.virtualHosts[0]?.routes[0]?.action;
+    assert.ok(single?.kind === "cluster" && single.retryPolicy === undefined);
+  } finally {
+    await rig.close();
+  }
+});

@@ -10,6 +10,16 @@ const KNOWN: ReadonlySet<string> = new Set<RetryOn>([
   "retriable-4xx",
   "retriable-status-codes",
 ]);
+// A field outside this set (per_try_idle_timeout, retry_host_predicate...) would change what Envoy
+// does without the harness noticing: reading the file fails instead.
+const EMULATED_FIELDS: ReadonlySet<string> = new Set([
+  "retry_on",
+  "retriable_status_codes",
+  "num_retries",
+  "per_try_timeout",
+  "retry_back_off",
+  "retry_priority",
+]);
 // RetryStateImpl: base_interval defaults to 25 ms (runtime upstream.base_retry_backoff_ms).
 const DEFAULT_BASE_INTERVAL_MS = 25;
 
@@ -21,6 +31,11 @@ function isRetryOn(value: string): value is RetryOn {
 export function readRetryPolicy(routeAction: Obj): RetryPolicy | undefined {
   if (routeAction.retry_policy === undefined) return undefined;
   const policy = obj(routeAction.retry_policy);
+  const unemulated = Object.keys(policy).filter((key) => !EMULATED_FIELDS.has(key));
+  if (unemulated.length > 0)
+    throw new Error(
+      `envoy config: retry_policy fields the harness does not emulate: ${unemulated.join(",")}`,
+    );
   const conditions = (str(policy.retry_on) ?? "").split(",").map((s) => s.trim());
   const unknown = conditions.filter((c) => c !== "" && !isRetryOn(c));
   if (unknown.length > 0)

@@ -3,9 +3,10 @@ import type { HeaderMap } from "./header-map.ts";
 import type { ResetReason } from "./upstream-request.ts";
 
 /**
- * Envoy's RetryStateImpl for one request, plus host selection across the priority levels of an
- * aggregate cluster (each member cluster is one level, in order; every level is healthy since the
- * harness has no health checks or outlier detection, so the default load goes all to level 0).
+ * Envoy's RetryStateImpl for one request, plus host selection across the priority levels behind
+ * the route: each member cluster of an aggregate is one level, in order, with one host. A level
+ * whose host is ejected (outlier detection) is unhealthy; the load goes to the first healthy
+ * level, or all to level 0 when none is healthy (Envoy's panic mode).
  */
 export class RetryState {
   private remaining: number;
@@ -19,6 +20,8 @@ export class RetryState {
     private readonly policy: RetryPolicy | undefined,
     /** The clusters behind the route: [cluster], or the aggregate's members that have hosts. */
     private readonly levels: string[],
+    /** Whether a cluster's host takes traffic now (not ejected by outlier detection). */
+    private readonly healthy: (cluster: string) => boolean = () => true,
   ) {
     this.remaining = policy?.numRetries ?? 0;
   }
@@ -34,18 +37,26 @@ export class RetryState {
     return this.levels[level] ?? this.levels[0] ?? "";
   }
 
-  /** PreviousPrioritiesRetryPriority::determinePriorityLoad with every level healthy. */
+  /** The first healthy level not excluded; -1 when there is none. */
+  private firstHealthy(excluded: ReadonlySet<number> = new Set()): number {
+    return this.levels.findIndex((cluster, level) => !excluded.has(level) && this.healthy(cluster));
+  }
+
+  /** PreviousPrioritiesRetryPriority::determinePriorityLoad, health included. */
   private choosePriority(): number {
+    // The original priority load: the first healthy level, or level 0 in panic.
+    const original = Math.max(0, this.firstHealthy());
     const frequency = this.policy?.previousPriorities?.updateFrequency;
-    if (frequency === undefined || this.attempted.length < frequency) return 0;
+    if (frequency === undefined || this.attempted.length < frequency) return original;
     if (this.attempted.length % frequency !== 0) return this.current;
     for (const level of this.attempted) this.excluded.add(level);
-    let next = this.levels.findIndex((_, level) => !this.excluded.has(level));
+    let next = this.firstHealthy(this.excluded);
     if (next === -1) {
-      // Every level was tried: Envoy resets the exclusions and starts again from the top.
+      // No healthy level left untried: Envoy resets the exclusions and starts again from the top
+      // (the original load, which is level 0 in panic when no level is healthy at all).
       this.excluded.clear();
       this.attempted = [];
-      next = 0;
+      next = original;
     }
     this.current = next;
     return next;

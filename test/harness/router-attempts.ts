@@ -1,6 +1,7 @@
 import type { ClusterEndpoint, RetryPolicy, VirtualHost } from "./harness-config.ts";
 import type { HeaderMap } from "./header-map.ts";
 import { localReplySource } from "./local-reply.ts";
+import type { OutlierDetectors } from "./outlier-detection.ts";
 import { RetryState } from "./retry-state.ts";
 import type { ResponseSource } from "./router.ts";
 import { type AttemptRequest, type AttemptResult, startAttempt } from "./upstream-attempt.ts";
@@ -15,6 +16,8 @@ export interface AttemptLoopOptions {
   retryPolicy: RetryPolicy | undefined;
   bufferLimitBytes: number;
   filterContext: AttemptRequest["filterContext"];
+  /** The clusters' outlier detectors: told every attempt's result, asked which hosts are ejected. */
+  outliers: OutlierDetectors;
 }
 
 interface Timer<T> {
@@ -58,7 +61,8 @@ export async function runAttempts(options: AttemptLoopOptions): Promise<Response
   const { headers, virtualHost, timeoutMs } = options;
   const method = headers.get(":method") ?? "GET";
   const requestComplete = Date.now();
-  const retry = new RetryState(options.retryPolicy, options.levels);
+  const { outliers } = options;
+  const retry = new RetryState(options.retryPolicy, options.levels, (name) => !outliers.isEjected(name));
   const perTryConfigured = options.retryPolicy?.perTryTimeoutMs ?? 0;
   // finalTimeout: a per-try timeout not below the global one is dropped.
   const perTryMs = timeoutMs > 0 && perTryConfigured >= timeoutMs ? 0 : perTryConfigured;
@@ -77,7 +81,8 @@ export async function runAttempts(options: AttemptLoopOptions): Promise<Response
     const elapsed = attemptCount === 1 ? 0 : Date.now() - requestComplete;
     const expected = expectedTimeoutMs(timeoutMs, perTryMs, elapsed);
     if (expected > 0) headers.set("x-envoy-expected-rq-timeout-ms", String(expected));
-    const cluster = options.clusters[retry.nextCluster()];
+    const clusterName = retry.nextCluster();
+    const cluster = options.clusters[clusterName];
     if (cluster === undefined) return withCount(localReplySource(503, "no healthy upstream", method));
     const attempt = startAttempt({
       cluster,
@@ -91,11 +96,17 @@ export async function runAttempts(options: AttemptLoopOptions): Promise<Response
     perTry.cancel();
     if (first === "global") {
       attempt.abort();
+      outliers.report(clusterName, { kind: "timeout" });
       return timeoutReply();
     }
     if (first === "per-try") attempt.abort();
     const result: AttemptResult =
       first === "per-try" ? { kind: "reset", reason: "local reset", transportFailure: "" } : first;
+    // The router reports what it saw; an upstream filter's local reply never reaches it.
+    if (first === "per-try") outliers.report(clusterName, { kind: "timeout" });
+    else if (result.kind === "reset") outliers.report(clusterName, { kind: "reset" });
+    else if (result.kind === "response")
+      outliers.report(clusterName, { kind: "status", status: Number(result.source.headers.get(":status")) });
     if (result.kind === "local") {
       global.cancel();
       return result.source;

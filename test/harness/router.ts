@@ -1,7 +1,8 @@
 import type { BodyBuffer } from "./body-buffer.ts";
-import type { ClusterEndpoint } from "./harness-config.ts";
+import type { ClusterEndpoint, WeightedCluster } from "./harness-config.ts";
 import type { HeaderMap } from "./header-map.ts";
 import { localReplySource } from "./local-reply.ts";
+import type { OutlierDetectors } from "./outlier-detection.ts";
 import type { SelectedRoute } from "./route-table.ts";
 import { runAttempts } from "./router-attempts.ts";
 import type { AttemptRequest } from "./upstream-attempt.ts";
@@ -39,6 +40,22 @@ export interface ForwardOptions {
   bufferLimitBytes: number;
   /** Builds the context of an upstream ext_proc filter; required when a cluster has upstream filters. */
   upstreamFilterContext?: AttemptRequest["filterContext"];
+  /** The outlier detectors of the clusters, shared by every request. */
+  outliers: OutlierDetectors;
+  /** The random value Envoy draws for the request (stream id); weighted_clusters uses it. */
+  randomValue: () => number;
+}
+
+/** WeightedClusterEntry selection: random value modulo the total weight, then the running sums. */
+export function pickWeightedCluster(clusters: readonly WeightedCluster[], randomValue: number): string {
+  const total = clusters.reduce((sum, cluster) => sum + cluster.weight, 0);
+  const selected = total > 0 ? randomValue % total : 0;
+  let end = 0;
+  for (const cluster of clusters) {
+    end += cluster.weight;
+    if (selected < end) return cluster.name;
+  }
+  return clusters.at(-1)?.name ?? "";
 }
 
 /**
@@ -61,7 +78,11 @@ export function forward(options: ForwardOptions): Promise<ResponseSource> {
   const action = route.entry.action;
   if (action.kind === "direct_response")
     return Promise.resolve(localReplySource(action.status, action.body, method));
-  const levels = priorityLevels(options, action.cluster);
+  const clusterName =
+    action.weightedClusters === undefined
+      ? action.cluster
+      : pickWeightedCluster(action.weightedClusters, options.randomValue());
+  const levels = priorityLevels(options, clusterName);
   // Router: cluster_not_found_response_code defaults to 503 with an empty body.
   if (levels === undefined) return Promise.resolve(localReplySource(503, "", method));
   if (levels.length === 0) return Promise.resolve(localReplySource(503, "no healthy upstream", method));
@@ -87,6 +108,7 @@ export function forward(options: ForwardOptions): Promise<ResponseSource> {
     timeoutMs: action.timeoutMs,
     retryPolicy: action.retryPolicy,
     bufferLimitBytes: options.bufferLimitBytes,
+    outliers: options.outliers,
     filterContext:
       options.upstreamFilterContext ??
       (() => {

@@ -258,6 +258,17 @@ describe("the built Wasm policy bundle", async () => {
     );
   });
 
+  it("routes a failover alias to its clusters with each target's model, in the Wasm build", () => {
+    const targets = { anthropic: "claude-haiku-4-5", gemini: "gemini-2.5-flash" };
+    for (const alias of ["smart", "balanced"]) {
+      assert.deepEqual(decide(policy, inputFor("openai.chat_completions", alice, alias)).route, {
+        provider: `alias-${alias}`,
+        model: alias,
+        targets,
+      });
+    }
+  });
+
   it("lists the models a caller may use for GET /v1/models, in the Wasm build", () => {
     const listing = decide(policy, inputFor("openai.models", bob, null));
     assert.equal(listing.allow, true);

@@ -10,7 +10,7 @@ import { type RunningGateway, startGateway } from "../../extproc/src/start-gatew
 import type { AnthropicUpstream } from "../demo/anthropic-upstream/index.ts";
 import type { GeminiUpstream } from "../demo/gemini-upstream/index.ts";
 import type { DemoUpstream } from "../demo/openai-upstream/index.ts";
-import { type EnvoyHarness, startEnvoyHarness } from "../harness/envoy-harness.ts";
+import { type EnvoyHarness, type EnvoyHarnessOptions, startEnvoyHarness } from "../harness/envoy-harness.ts";
 import type { AzureMock } from "../providers/azure-openai/azure-mock.ts";
 import { startMockProviders } from "./mock-providers.ts";
 import { openTestClickHouse, type TestClickHouse, uniqueDatabase } from "./test-clickhouse.ts";
@@ -57,6 +57,8 @@ export interface GatewayUnderTest {
 export interface GatewayUnderTestOptions {
   readonly env?: Record<string, string>;
   readonly bundlePath?: string;
+  /** Harness settings a test sizes for itself (e.g. a per-try timeout in milliseconds). */
+  readonly harness?: Pick<EnvoyHarnessOptions, "perTryTimeoutMs" | "now" | "randomValue">;
 }
 
 export async function startGatewayUnderTest(
@@ -92,6 +94,7 @@ export async function startGatewayUnderTest(
     envoyConfigPath: "envoy/envoy.yaml",
     processorAddress: `127.0.0.1:${gateway.port}`,
     clusters: providers.clusters,
+    ...options.harness,
   });
   const table = `${database}.${chConfig.table}`;
   const attemptsTable = `${database}.${chConfig.attemptsTable}`;

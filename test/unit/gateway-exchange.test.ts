@@ -114,6 +114,30 @@ describe("the request pipeline with the shipped policy", () => {
     assert.match(row?.policy_revision ?? "", /^sha256:[0-9a-f]{12}$/);
   });
 
+  it("routes a streamed request to an alias with the answer kind and each provider's model", async () => {
+    const ex = exchange(new RecordingSink());
+    await ex.onRequestHeaders(requestHeaders(), false);
+    const body = Buffer.from(
+      JSON.stringify({ model: "smart", stream: true, messages: [{ role: "user", content: "hi" }] }),
+    );
+    const onBody = await ex.onRequestBody(body, true);
+    assert.equal(onBody.kind, "continue");
+    if (onBody.kind === "continue") {
+      const set = onBody.headers?.set ?? [];
+      assert.deepEqual(set.slice(0, 4), [
+        { name: "x-gateway-route", value: "alias-smart" },
+        { name: "x-gateway-answer", value: "stream" },
+        { name: "x-gateway-target-model", value: "smart" },
+        { name: "x-gateway-api", value: "openai.chat_completions" },
+      ]);
+      assert.equal(set[4]?.name, "x-gateway-targets");
+      assert.deepEqual(Object.fromEntries(new URLSearchParams(set[4]?.value)), {
+        anthropic: "claude-haiku-4-5",
+        gemini: "gemini-2.5-flash",
+      });
+    }
+  });
+
   it("denies a model outside the catalogue with 403 naming the reason and the request id", async () => {
     const audit = new RecordingSink();
     const ex = exchange(audit);

@@ -26,7 +26,7 @@ export const DecisionRoute = z
       .record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().min(1).max(256))
       .optional()
       .describe(
-        "For a failover route (an Envoy aggregate cluster): the model each provider of the alias receives; the attempt to provider P sends targets[P].",
+        "For a failover alias (provider alias-<name>, routed by Envoy to the alias's aggregate clusters): the model each of its providers receives; the attempt to provider P sends targets[P]. Only targets the caller may use: every attempt of the route must be allowed.",
       ),
   })
   .strict();

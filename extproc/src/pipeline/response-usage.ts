@@ -1,5 +1,6 @@
 import { createParser, type EventSourceParser } from "eventsource-parser";
 import { z } from "zod";
+import { MAX_EVENT_BYTES } from "./pii/stream/sse-event-splitter.ts";
 
 export interface TokenUsage {
   readonly prompt_tokens: number;
@@ -17,9 +18,6 @@ export function usageFromJson(value: unknown): TokenUsage | undefined {
   const parsed = UsageShape.safeParse(value);
   return parsed.success ? parsed.data.usage : undefined;
 }
-
-/** Above this, a single unterminated SSE line is not worth holding just to read usage from it. */
-const MAX_PENDING_EVENT_BYTES = 1 << 20;
 
 /**
  * Watches a `text/event-stream` response for the usage that OpenAI-compatible providers put in
@@ -49,7 +47,8 @@ export class StreamUsageReader {
   push(chunk: Buffer, endOfStream: boolean): void {
     if (this.gaveUp) return;
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes > MAX_PENDING_EVENT_BYTES) {
+    // Past the shared event bound an unterminated event is not worth holding just to read usage.
+    if (this.pendingBytes > MAX_EVENT_BYTES) {
       this.gaveUp = true;
       return;
     }

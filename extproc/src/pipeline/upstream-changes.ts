@@ -7,6 +7,13 @@ import { API_HEADER, TARGET_MODEL_HEADER, TARGETS_HEADER } from "./provider-atte
 
 /** Envoy's route table matches this header (see envoy/envoy.yaml); Envoy removes it before forwarding. */
 export const ROUTE_HEADER = "x-gateway-route";
+/**
+ * `stream` when the caller asked for a streamed answer; Envoy's route table matches it too (and
+ * removes it). A streamed answer's first byte reaches Envoy's router at once, a whole answer's only
+ * when it is complete (the translate filter buffers it), so only streams get a per-try timeout
+ * that fails over on a slow first byte (see envoy/envoy.yaml).
+ */
+export const ANSWER_HEADER = "x-gateway-answer";
 
 export interface UpstreamChanges {
   readonly set: readonly HeaderEntry[];
@@ -29,6 +36,7 @@ export function upstreamChanges(
   const set: HeaderEntry[] = [];
   const remove: string[] = [];
   if (route) set.push({ name: ROUTE_HEADER, value: route.provider });
+  if (route && body.llm?.stream === true) set.push({ name: ANSWER_HEADER, value: "stream" });
   for (const [name, value] of Object.entries(decision.headers)) set.push({ name, value });
 
   // The provider's model name is applied per attempt by the provider's translate filter, which

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { checkConversation } from "./conversation-rules.ts";
 import { answerEvents, sendEvents } from "./event-stream.ts";
-import { cutsMidway, forcedError } from "./forced-failures.ts";
+import { answerDelayMs, cutsMidway, forcedError } from "./forced-failures.ts";
 import { anthropicId } from "./ids.ts";
 import { sendJson } from "./json-response.ts";
 import { answer } from "./message-answer.ts";
@@ -14,6 +14,8 @@ export async function createMessage(raw: Buffer, res: ServerResponse, requestId:
   checkConversation(request);
   const forced = forcedError(request.model);
   if (forced) throw forced;
+  const delayMs = answerDelayMs(request.model);
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   const id = anthropicId("msg");
   const result = answer(request);
   if (request.stream === true) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { AnthropicToOpenAiStream } from "../../../extproc/src/adapters/providers/anthropic/index.ts";
+import { MAX_EVENT_BYTES } from "../../../extproc/src/pipeline/pii/stream/sse-event-splitter.ts";
 
 const sse = (data: Record<string, unknown> & { type: string }) =>
   `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -150,5 +151,16 @@ describe("AnthropicToOpenAiStream", () => {
       .flatMap((c) => c.choices.map((choice: { finish_reason: unknown }) => choice.finish_reason))
       .filter(Boolean);
     assert.deepEqual(finishes, ["length"]);
+  });
+});
+
+describe("an Anthropic event that never ends", () => {
+  test("is refused once it grows past the shared event bound, failing closed", () => {
+    const translator = new AnthropicToOpenAiStream("claude");
+    translator.push(Buffer.from(TOOL_STREAM.slice(0, TOOL_STREAM.indexOf("event: ping"))));
+    const piece = Buffer.from(`data: {"type":"content_block_delta","text":"${"x".repeat(64 * 1024)}`);
+    assert.throws(() => {
+      for (let held = 0; held <= MAX_EVENT_BYTES; held += piece.length) translator.push(piece);
+    }, /grew past 1048576 bytes/);
   });
 });

@@ -4,6 +4,7 @@ import {
   GeminiToOpenAiStream,
   type ResponseStamps,
 } from "../../../extproc/src/adapters/providers/gemini/index.ts";
+import { MAX_EVENT_BYTES } from "../../../extproc/src/pipeline/pii/stream/sse-event-splitter.ts";
 
 const stamps: ResponseStamps = { id: (r) => `chatcmpl-${r ?? "x"}`, nowSeconds: () => 1 };
 
@@ -131,5 +132,16 @@ describe("Gemini stream → OpenAI chat.completion.chunk stream", () => {
   it("reads a last event that lacks its closing blank line", () => {
     const bytes = Buffer.from(`data: ${JSON.stringify(text("done", "STOP"))}`);
     assert.equal(run(bytes, 8).at(-1), "[DONE]");
+  });
+});
+
+describe("a Gemini event that never ends", () => {
+  it("is refused once it grows past the shared event bound, failing closed", () => {
+    const translator = new GeminiToOpenAiStream("gpt-4o", { stamps });
+    assert.ok(translator.push(sse([text("a")])).length > 0);
+    const piece = Buffer.from(`data: {"candidates":"${"x".repeat(64 * 1024)}`);
+    assert.throws(() => {
+      for (let held = 0; held <= MAX_EVENT_BYTES; held += piece.length) translator.push(piece);
+    }, /grew past 1048576 bytes/);
   });
 });

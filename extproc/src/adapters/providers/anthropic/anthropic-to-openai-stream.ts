@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
+import { SseEventSplitter } from "../../../pipeline/pii/stream/sse-event-splitter.ts";
 import type { StreamTranslator, TokenUsage } from "../../../pipeline/provider-translation.ts";
 import { openAiError } from "./anthropic-error-to-openai.ts";
 import { type AnthropicUsage, StreamEvent } from "./anthropic-response-schemas.ts";
@@ -18,7 +19,9 @@ import {
  * chunk may hold half an event or half a UTF-8 character). Text and tool-call deltas pass on at
  * once; the usage chunk and `[DONE]` follow message_stop. An `error` event, a malformed event or a
  * stream that ends before message_stop becomes one OpenAI error event and nothing after it: no
- * `[DONE]`, which would tell a client the answer was complete.
+ * `[DONE]`, which would tell a client the answer was complete. Bytes are cut into whole events
+ * first, so an event that never ends is refused at the shared event bound (the splitter throws:
+ * fail closed) instead of growing inside the parser.
  */
 
 // Event types Anthropic documents; a malformed one is an error, an unknown one is skipped.
@@ -35,6 +38,7 @@ const KNOWN_EVENTS = new Set([
 
 export class AnthropicToOpenAiStream implements StreamTranslator {
   readonly #decoder = new TextDecoder("utf-8");
+  readonly #events: SseEventSplitter;
   readonly #parser: EventSourceParser;
   #stamp: ChunkStamp;
   #out = "";
@@ -45,19 +49,23 @@ export class AnthropicToOpenAiStream implements StreamTranslator {
   /** Anthropic content block index to OpenAI tool_calls index (which counts tool calls only). */
   readonly #toolIndex = new Map<number, number>();
 
-  constructor(model: string, now: () => number = Date.now) {
+  constructor(model: string, now: () => number = Date.now, events = new SseEventSplitter()) {
+    this.#events = events;
     this.#stamp = { id: "chatcmpl-anthropic", created: Math.floor(now() / 1000), model };
     this.#parser = createParser({ onEvent: (event) => this.#onEvent(event) });
   }
 
   push(chunk: Buffer): Buffer {
-    if (this.#state === "open") this.#parser.feed(this.#decoder.decode(chunk, { stream: true }));
+    if (this.#state !== "open") return this.#take();
+    for (const event of this.#events.push(chunk)) {
+      this.#parser.feed(this.#decoder.decode(event, { stream: true }));
+    }
     return this.#take();
   }
 
   end(): Buffer {
     if (this.#state === "open") {
-      this.#parser.feed(this.#decoder.decode());
+      this.#parser.feed(this.#decoder.decode(this.#events.takePending()));
       this.#parser.reset({ consume: true });
     }
     if (this.#state === "open") {

@@ -1,4 +1,5 @@
 import { createParser, type EventSourceParser } from "eventsource-parser";
+import { SseEventSplitter } from "../../../pipeline/pii/stream/sse-event-splitter.ts";
 import type { StreamTranslator, TokenUsage } from "../../../pipeline/provider-translation.ts";
 import { type OpenAiUsage, openAiUsage, ToolCallIds, tokenUsage } from "./gemini-candidate-to-openai.ts";
 import { googleErrorToOpenAi } from "./gemini-error-to-openai.ts";
@@ -15,17 +16,22 @@ import { type ResponseStamps, systemStamps } from "./response-stamps.ts";
  * A stream that ends before every choice got a finish reason, an error payload, or an event that
  * is not a GenerateContentResponse ends with one `data: {"error": {...}}` event and no [DONE]: the
  * openai SDK throws an APIError on that event, so the caller cannot mistake a cut answer for a
- * whole one. Nothing is emitted after it.
+ * whole one. Nothing is emitted after it. Bytes are cut into whole events first, so an event that
+ * never ends is refused at the shared event bound (the splitter throws: fail closed) instead of
+ * growing inside the parser.
  */
 
 export interface GeminiStreamOptions {
   /** The usage chunk OpenAI sends for `stream_options.include_usage`; on by default for the audit. */
   readonly includeUsage?: boolean;
   readonly stamps?: ResponseStamps;
+  /** Cuts the bytes into whole events; its bound caps what one unfinished event may hold. */
+  readonly events?: SseEventSplitter;
 }
 
 export class GeminiToOpenAiStream implements StreamTranslator {
   private readonly decoder = new TextDecoder("utf-8");
+  private readonly events: SseEventSplitter;
   private readonly parser: EventSourceParser;
   private readonly choices = new Map<number, ChoiceState>();
   private readonly ids = new ToolCallIds();
@@ -43,11 +49,15 @@ export class GeminiToOpenAiStream implements StreamTranslator {
   ) {
     this.stamps = options.stamps ?? systemStamps;
     this.includeUsage = options.includeUsage ?? true;
+    this.events = options.events ?? new SseEventSplitter();
     this.parser = createParser({ onEvent: (event) => this.onData(event.data) });
   }
 
   push(chunk: Buffer): Buffer {
-    if (this.state === "open") this.parser.feed(this.decoder.decode(chunk, { stream: true }));
+    if (this.state !== "open") return this.flush();
+    for (const event of this.events.push(chunk)) {
+      this.parser.feed(this.decoder.decode(event, { stream: true }));
+    }
     return this.flush();
   }
 
@@ -55,7 +65,7 @@ export class GeminiToOpenAiStream implements StreamTranslator {
     if (this.state === "open") {
       // The blank line dispatches a last event whose separator never came; a truncated one then
       // fails as JSON and is reported rather than silently lost.
-      this.parser.feed(`${this.decoder.decode()}\n\n`);
+      this.parser.feed(`${this.decoder.decode(this.events.takePending())}\n\n`);
     }
     if (this.state === "open") this.finish();
     return this.flush();
