@@ -8,8 +8,8 @@ import {
   type StreamProcessor,
 } from "../protocol/http-exchange.ts";
 import type { AttemptOutcome, AttemptSink } from "./attempt-record.ts";
+import { callerErrorResponse } from "./caller-error-response.ts";
 import type { GatewayError } from "./gateway-errors.ts";
-import { openAiErrorResponse } from "./openai-error-body.ts";
 import { ApiKind } from "./policy-input.ts";
 import type { Clock, PolicySource } from "./ports.ts";
 import type { ProviderAdapter, ProviderApi, ProviderInfo, StreamTranslator } from "./provider-translation.ts";
@@ -53,9 +53,10 @@ const CONTINUE: ExchangeAction = { kind: "continue" };
 
 /**
  * One attempt to one provider, run by Envoy's upstream "translate" filter, so a retry to another
- * provider is translated anew for that provider. It turns the approved OpenAI-style request into
- * the provider's request with the provider's key, and the provider's answer back into the
- * caller's shape. It holds nothing between attempts: everything it needs travels in the request.
+ * provider is translated anew for that provider. It turns the approved request into the
+ * provider's request with the provider's key (an OpenAI-style request translated, a native one
+ * passed through with the provider's model and path), and the provider's answer back into the
+ * caller's shape; refusals go out in the caller's shape too. It holds nothing between attempts: everything it needs travels in the request.
  */
 export class ProviderAttempt implements StreamProcessor {
   private adapter: ProviderAdapter | undefined;
@@ -100,7 +101,8 @@ export class ProviderAttempt implements StreamProcessor {
       });
     }
     // What an earlier attempt to another provider set goes first: never one provider's key to another.
-    const remove = ownedHeaders(this.deps.adapters);
+    const keep = this.adapter.callerHeaders(this.api);
+    const remove = ownedHeaders(this.deps.adapters).filter((name) => !keep.includes(name));
     return { kind: "continue", headers: { remove, set: this.credentialHeaders() } };
   }
 
@@ -184,7 +186,7 @@ export class ProviderAttempt implements StreamProcessor {
     const adapter = this.adapter;
     const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
     if (
-      adapter?.translatesAnswers &&
+      adapter?.translatesAnswers(this.api) &&
       !endOfStream &&
       this.answerStatus < 300 &&
       contentType.startsWith("text/event-stream")
@@ -201,7 +203,7 @@ export class ProviderAttempt implements StreamProcessor {
 
   private answerBody(chunk: Buffer, endOfStream: boolean): ExchangeAction {
     const adapter = this.adapter;
-    if (!adapter?.translatesAnswers) return CONTINUE;
+    if (!adapter?.translatesAnswers(this.api)) return CONTINUE;
     if (this.stream) {
       const out = endOfStream
         ? Buffer.concat([this.stream.push(chunk), this.stream.end()])
@@ -251,7 +253,7 @@ export class ProviderAttempt implements StreamProcessor {
 
   private refuse(error: GatewayError): ExchangeAction {
     this.record("refused", error.code);
-    return openAiErrorResponse(error, this.requestId || "unknown");
+    return callerErrorResponse(error, this.api, this.requestId || "unknown");
   }
 
   /** Writes the attempt's row once, at the first definite end: refusal, answer end or stream end. */
