@@ -1,6 +1,6 @@
 import type { ChoiceTextStreams, FlushedChoice } from "./choice-text-streams.ts";
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
 /** A `chat.completion.chunk` or legacy `text_completion` chunk: an object with a `choices` array. */
 export interface CompletionChunk extends JsonObject {
@@ -15,7 +15,7 @@ export function isCompletionChunk(value: unknown): value is CompletionChunk {
   return isObject(value) && Array.isArray(value.choices);
 }
 
-function indexOr(value: unknown, fallback: number): number {
+export function indexOr(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isInteger(value) ? value : fallback;
 }
 
