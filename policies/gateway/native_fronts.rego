@@ -39,5 +39,9 @@ failures["api_provider_mismatch"] := {
 	]),
 } if {
 	native_front_provider_api[input.request.api]
+
+	# Only a catalogue entry that lists the front can be inconsistent; for any other model
+	# model_api_mismatch already says the front does not serve it.
+	serves_api(model_entry)
 	count(mismatched_providers) > 0
 }

@@ -7,7 +7,7 @@ import { classifyApi } from "../../extproc/src/pipeline/classify-api.ts";
  * one way Gemini would, and refuses (400 model_path_invalid) any path two readers could disagree on.
  */
 describe("reading the model from a Gemini path", () => {
-  it("reads generateContent and streamGenerateContent?alt=sse, as the @google/genai SDK sends them", () => {
+  it("reads generateContent and streamGenerateContent?alt=sse under v1beta or v1, as the @google/genai SDK sends them", () => {
     assert.deepEqual(classifyApi("POST", "/v1beta/models/gemini-2.5-flash:generateContent", ""), {
       api: "gemini.generate_content",
       pathModel: "gemini-2.5-flash",
@@ -37,6 +37,7 @@ describe("reading the model from a Gemini path", () => {
       "/v1beta/models/a:b:generateContent",
       "/v1beta/models/gemini-2.5-flash:generateContent/extra",
       "/v1beta/models/gemini-2.5-flash:GenerateContent",
+      "/v1/models/gemini-2.5-flash%3AstreamGenerateContent",
     ]) {
       const result = classifyApi("POST", path, "");
       assert.equal(result.problem?.code, "model_path_invalid", path);
@@ -69,7 +70,7 @@ describe("reading the model from a Gemini path", () => {
   it("leaves other Gemini methods and versions to the policy as unknown APIs (404)", () => {
     for (const [method, path] of [
       ["POST", "/v1beta/models/gemini-2.5-flash:countTokens"],
-      ["POST", "/v1/models/gemini-2.5-flash:generateContent"],
+      ["POST", "/v2/models/gemini-2.5-flash:generateContent"],
       ["GET", "/v1beta/models/gemini-2.5-flash:generateContent"],
       ["POST", "/v1beta/tunedModels/x:generateContent"],
     ] as const) {

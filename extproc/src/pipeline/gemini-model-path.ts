@@ -2,7 +2,8 @@ import { fail, ok, type Result } from "./gateway-errors.ts";
 
 /**
  * Gemini names the model in the URL: `POST /v1beta/models/{model}:generateContent` and
- * `:streamGenerateContent?alt=sse`. The policy judges that model, so the gateway must read it
+ * `:streamGenerateContent?alt=sse`, or the same under `/v1/` (the @google/genai SDK's default
+ * version; the gateway sends every attempt to v1beta, which serves all that v1 does). The policy judges that model, so the gateway must read it
  * exactly as Gemini would. Anything two readers could read differently is refused with a 400
  * rather than guessed at: percent-encoding (`%2F`, `%3A`), dot segments, extra segments, letters
  * in upper case (Gemini's ids are lower case), and any query parameter but the stream's `alt=sse`;
@@ -15,7 +16,7 @@ export interface GeminiCall {
   readonly model: string;
 }
 
-const MODELS_PREFIX = "/v1beta/models/";
+const MODELS_PREFIXES = ["/v1beta/models/", "/v1/models/"];
 const METHODS: Readonly<Record<string, GeminiApi>> = {
   generateContent: "gemini.generate_content",
   streamGenerateContent: "gemini.stream_generate_content",
@@ -30,9 +31,10 @@ const METHOD_SUFFIX = /:([A-Za-z]+)$/;
  * or undefined when the path is not a generate call (another Gemini method is an unknown API).
  */
 export function readGeminiPath(path: string, query: string): Result<GeminiCall> | undefined {
-  if (!path.startsWith(MODELS_PREFIX)) return undefined;
+  const prefix = MODELS_PREFIXES.find((candidate) => path.startsWith(candidate));
+  if (prefix === undefined) return undefined;
   if (path.includes("%")) return invalid(path, "percent-encoded characters");
-  const rest = path.slice(MODELS_PREFIX.length);
+  const rest = path.slice(prefix.length);
   const suffix = METHOD_SUFFIX.exec(rest);
   const api = suffix?.[1] === undefined ? undefined : METHODS[suffix[1]];
   if (!api || !suffix) {
@@ -57,7 +59,7 @@ function invalid(path: string, what: string): Result<never> {
   const shown = path.length > 160 ? `${path.slice(0, 160)}...` : path;
   return fail(
     "model_path_invalid",
-    `the Gemini path '${shown}' has ${what}; send POST /v1beta/models/{model}:generateContent or :streamGenerateContent?alt=sse with a plain model id`,
+    `the Gemini path '${shown}' has ${what}; send POST /v1beta/models/{model}:generateContent (or /v1/models/...) or :streamGenerateContent?alt=sse with a plain model id`,
     { param: "model" },
   );
 }
