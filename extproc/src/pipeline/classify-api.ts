@@ -38,12 +38,3 @@ export function classifyApi(method: string, path: string, query: string): ApiCla
 export function apiHasModelBody(api: ApiKind): boolean {
   return api !== "openai.models" && api !== "unknown";
 }
-
-/** The native fronts: answered in their provider's shape and served only by a provider of that API. */
-export function isNativeApi(api: ApiKind): boolean {
-  return (
-    api === "anthropic.messages" ||
-    api === "gemini.generate_content" ||
-    api === "gemini.stream_generate_content"
-  );
-}
