@@ -323,7 +323,9 @@ describe("Gemini's generateContent through the gateway, with @google/genai", () 
 describe("a provider refusing the gateway's own key", () => {
   let broken: GatewayUnderTest;
   before(async () => {
-    broken = await startGatewayUnderTest({ env: { GATEWAY_PROVIDER_KEY_ANTHROPIC: "sk-ant-revoked" } });
+    broken = await startGatewayUnderTest({
+      env: { GATEWAY_PROVIDER_KEY_ANTHROPIC: "sk-ant-revoked", GATEWAY_PROVIDER_KEY_GEMINI: "revoked" },
+    });
   });
   after(async () => {
     await broken.close();
@@ -338,6 +340,18 @@ describe("a provider refusing the gateway's own key", () => {
     assert.equal(error.status, 502);
     assert.match(error.message, /"type":"api_error"/);
     assert.match(error.message, /refused the gateway's credentials/);
+  });
+
+  it("reaches a Gemini caller as a 502 INTERNAL, though Gemini says 400 API_KEY_INVALID", async () => {
+    const app = new GoogleGenAI({ apiKey: DEMO_KEYS.alice, httpOptions: { baseUrl: broken.url } });
+    const error = await app.models
+      .generateContent({ model: "gemini-2.5-flash", contents: "hi" })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof ApiError, String(error));
+    assert.equal(error.status, 502);
+    const body = JSON.parse(error.message) as { error: { status: string; message: string } };
+    assert.equal(body.error.status, "INTERNAL");
+    assert.match(body.error.message, /the provider 'gemini' refused the gateway's credentials/);
   });
 });
 

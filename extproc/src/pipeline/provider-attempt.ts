@@ -170,18 +170,7 @@ export class ProviderAttempt implements StreamProcessor {
   }
 
   private answerHeaders(headers: HeaderList, endOfStream: boolean): ExchangeAction {
-    if (this.answerStatus === 401 || this.answerStatus === 403) {
-      // The provider refused the gateway's key, not the caller's: the caller's SDK must not be told
-      // its own key is bad.
-      this.deps.logger.error(
-        { provider: this.deps.provider, status: this.answerStatus },
-        "provider refused the gateway's key",
-      );
-      return this.refuse({
-        code: "provider_auth_failed",
-        message: `the provider '${this.deps.provider}' refused the gateway's credentials`,
-      });
-    }
+    if (this.answerStatus === 401 || this.answerStatus === 403) return this.refuseProviderKey();
     const answeredBy = { name: ANSWERED_BY_HEADER, value: `${this.deps.provider}=${this.model}` };
     const adapter = this.adapter;
     const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
@@ -203,18 +192,25 @@ export class ProviderAttempt implements StreamProcessor {
 
   private answerBody(chunk: Buffer, endOfStream: boolean): ExchangeAction {
     const adapter = this.adapter;
-    if (!adapter?.translatesAnswers(this.api)) return CONTINUE;
+    if (!adapter) return CONTINUE;
     if (this.stream) {
       const out = endOfStream
         ? Buffer.concat([this.stream.push(chunk), this.stream.end()])
         : this.stream.push(chunk);
       return { kind: "continue", body: out };
     }
+    const translating = adapter.translatesAnswers(this.api);
+    // An error answer is read whole: it may be the provider refusing the gateway's key.
+    const error = this.answerStatus >= 400;
+    if (!translating && !error) return CONTINUE;
     const bounded = this.hold(this.answerChunks, chunk, "answer");
     if (bounded) return bounded;
     if (!endOfStream) return CONTINUE;
-    const answer = adapter.translateAnswer(this.answerStatus, Buffer.concat(this.answerChunks), this.model);
+    const whole = Buffer.concat(this.answerChunks);
     this.answerChunks = [];
+    if (error && adapter.refusesGatewayKey(this.answerStatus, whole)) return this.refuseProviderKey();
+    if (!translating) return CONTINUE;
+    const answer = adapter.translateAnswer(this.answerStatus, whole, this.model);
     return {
       kind: "continue",
       body: answer.body,
@@ -244,6 +240,21 @@ export class ProviderAttempt implements StreamProcessor {
     }
     chunks.push(chunk);
     return undefined;
+  }
+
+  /**
+   * The provider refused the gateway's key, not the caller's: the caller's SDK must not be told its
+   * own key is bad, so it gets a 502 (in its own API's shape).
+   */
+  private refuseProviderKey(): ExchangeAction {
+    this.deps.logger.error(
+      { provider: this.deps.provider, status: this.answerStatus },
+      "provider refused the gateway's key",
+    );
+    return this.refuse({
+      code: "provider_auth_failed",
+      message: `the provider '${this.deps.provider}' refused the gateway's credentials`,
+    });
   }
 
   private credentialHeaders(): HeaderEntry[] {

@@ -87,6 +87,11 @@ export interface ProviderAdapter {
   callerHeaders(api: ApiKind): readonly string[];
   translateAnswer(status: number, body: Buffer, model: string): TranslatedResponse;
   streamTranslator(model: string, includeUsage: boolean): StreamTranslator;
+  /**
+   * Whether an error answer says the provider refused the gateway's key where its status does not
+   * say so (401 and 403 always do): Gemini answers a wrong key with 400 and reason API_KEY_INVALID.
+   */
+  refusesGatewayKey(status: number, body: Buffer): boolean;
   /** The headers that carry the provider key. */
   credentialHeaders(key: string): HeaderEntry[];
   /**

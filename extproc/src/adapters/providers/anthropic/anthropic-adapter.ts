@@ -31,6 +31,7 @@ export const anthropicAdapter: ProviderAdapter = {
   translateAnswer: (status, body, model) => anthropicToOpenAiChat(status, body, model),
   // Anthropic always reports usage at the end of a stream; the translator passes it on.
   streamTranslator: (model) => new AnthropicToOpenAiStream(model),
+  refusesGatewayKey: () => false,
   ownedHeaders: ["x-api-key", "anthropic-version", "anthropic-beta"],
   credentialHeaders: (key) => [{ name: "x-api-key", value: key }],
 };

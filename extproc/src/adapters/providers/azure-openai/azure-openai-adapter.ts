@@ -36,6 +36,7 @@ export const azureOpenAiAdapter: ProviderAdapter = {
   streamTranslator: openAiCompatibleAdapter.streamTranslator,
   // `authorization` too: a caller's or another provider's bearer token must never reach Azure,
   // which would read it as an Entra ID token.
+  refusesGatewayKey: () => false,
   ownedHeaders: ["api-key", "authorization"],
   credentialHeaders: (key) => [{ name: "api-key", value: key }],
 };

@@ -1,5 +1,6 @@
 import type { ProviderAdapter } from "../../../pipeline/provider-translation.ts";
 import { chatOnly } from "../chat-only.ts";
+import { isApiKeyInvalid } from "./api-key-invalid.ts";
 import { geminiPath, isGeminiModelId } from "./gemini-path.ts";
 import { geminiToOpenAiChat } from "./gemini-to-openai-response.ts";
 import { GeminiToOpenAiStream } from "./gemini-to-openai-stream.ts";
@@ -32,6 +33,7 @@ export const geminiAdapter: ProviderAdapter = {
   callerHeaders: () => [],
   translateAnswer: (status, body, model) => geminiToOpenAiChat(status, body, model),
   streamTranslator: (model, includeUsage) => new GeminiToOpenAiStream(model, { includeUsage }),
+  refusesGatewayKey: (status, body) => status === 400 && isApiKeyInvalid(body),
   ownedHeaders: ["x-goog-api-key"],
   credentialHeaders: (key) => [{ name: "x-goog-api-key", value: key }],
 };

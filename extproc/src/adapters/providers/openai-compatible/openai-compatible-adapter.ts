@@ -37,6 +37,7 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
     end: () => Buffer.alloc(0),
     usage: () => undefined,
   }),
+  refusesGatewayKey: () => false,
   ownedHeaders: ["authorization", "api-key", "openai-organization", "openai-project"],
   credentialHeaders: (key) => [{ name: "authorization", value: `Bearer ${key}` }],
 };
