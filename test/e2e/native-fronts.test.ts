@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { ApiError, GoogleGenAI } from "@google/genai";
@@ -9,6 +12,7 @@ import {
   PROVIDER_KEYS,
   startGatewayUnderTest,
 } from "../support/gateway-under-test.ts";
+import { rebundle } from "../support/rebundle.ts";
 
 /**
  * The native fronts: apps that use the official @anthropic-ai/sdk or @google/genai point them at
@@ -352,6 +356,78 @@ describe("a provider refusing the gateway's own key", () => {
     const body = JSON.parse(error.message) as { error: { status: string; message: string } };
     assert.equal(body.error.status, "INTERNAL");
     assert.match(body.error.message, /the provider 'gemini' refused the gateway's credentials/);
+  });
+});
+
+describe("a native stream the provider cuts mid-way", () => {
+  let cutting: GatewayUnderTest;
+  before(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "gateway-native-cut-"));
+    const bundlePath = path.join(dir, "bundle.tar.gz");
+    // The mock providers break the connection half-way through models named "...fail-cut".
+    const changed = await rebundle(readFileSync("policies/build/bundle.tar.gz"), "native-cut", (data) => {
+      const models = (data.gateway as { models: Record<string, unknown> }).models;
+      models["claude-cut"] = {
+        provider: "anthropic",
+        provider_model: "claude-fail-cut",
+        approved: true,
+        apis: ["anthropic.messages"],
+        teams: ["*"],
+      };
+      models["gemini-cut"] = {
+        provider: "gemini",
+        provider_model: "gemini-fail-cut",
+        approved: true,
+        apis: ["gemini.stream_generate_content"],
+        teams: ["*"],
+      };
+    });
+    writeFileSync(bundlePath, changed);
+    cutting = await startGatewayUnderTest({ bundlePath });
+  });
+  after(async () => {
+    await cutting.close();
+  });
+
+  // Envoy resets the caller's stream when the provider's connection breaks after its headers.
+  it("ends in an error the Anthropic SDK raises, audited as aborted", async () => {
+    const app = new Anthropic({ baseURL: cutting.url, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const seen: string[] = [];
+    const error = await (async () => {
+      const stream = await app.messages.create({
+        model: "claude-cut",
+        max_tokens: 200,
+        stream: true,
+        messages: [{ role: "user", content: "tell me a long story" }],
+      });
+      for await (const event of stream) seen.push(event.type);
+    })().catch((e: unknown) => e);
+    assert.ok(error instanceof Anthropic.APIError, String(error));
+    assert.ok(!seen.includes("message_stop"), "the caller never reads a complete answer");
+    const rows = await cutting.rowsWithin<{ outcome: string; api: string }>(
+      `SELECT outcome, api FROM ${cutting.table} WHERE requested_model = 'claude-cut'`,
+      1,
+    );
+    assert.deepEqual(rows, [{ outcome: "aborted", api: "anthropic.messages" }]);
+  });
+
+  it("ends in an error the Gemini SDK raises, audited as aborted", async () => {
+    const app = new GoogleGenAI({ apiKey: DEMO_KEYS.alice, httpOptions: { baseUrl: cutting.url } });
+    let finished = false;
+    const error = await (async () => {
+      const stream = await app.models.generateContentStream({
+        model: "gemini-cut",
+        contents: "tell me a long story about the sea",
+      });
+      for await (const chunk of stream) finished ||= chunk.candidates?.[0]?.finishReason !== undefined;
+    })().catch((e: unknown) => e);
+    assert.ok(error instanceof Error, String(error));
+    assert.ok(!finished, "the caller never reads a complete answer");
+    const rows = await cutting.rowsWithin<{ outcome: string; api: string }>(
+      `SELECT outcome, api FROM ${cutting.table} WHERE requested_model = 'gemini-cut'`,
+      1,
+    );
+    assert.deepEqual(rows, [{ outcome: "aborted", api: "gemini.stream_generate_content" }]);
   });
 });
 

@@ -110,13 +110,15 @@ describe("a provider attempt on a native front", () => {
     assert.equal(sent.body?.toString(), request.replace('"claude-alias"', '"claude-haiku-4-5"'));
     assert.ok(sent.headers?.set?.some((h) => h.name === ":path" && h.value === "/v1/messages"));
     assert.ok(!sent.headers?.set?.some((h) => h.name === "anthropic-version"));
-    // The answer is already in the caller's shape: it passes untouched.
+    // The answer is already in the caller's shape: it flows through untouched, event by event.
     const answer = await a.onResponseHeaders(
       headers({ ":status": "200", "content-type": "text/event-stream" }),
       false,
     );
-    assert.equal(answer.kind === "continue" ? answer.responseBodyMode : "", undefined);
-    assert.equal((await a.onResponseBody(Buffer.from("event: ping\ndata: {}\n\n"), true)).kind, "continue");
+    assert.equal(answer.kind === "continue" ? answer.responseBodyMode : "", "streamed");
+    assert.deepEqual(await a.onResponseBody(Buffer.from("event: ping\ndata: {}\n\n"), true), {
+      kind: "continue",
+    });
   });
 
   it("sends a Gemini request to the provider model's path, the body as the caller wrote it", async () => {

@@ -174,12 +174,13 @@ export class ProviderAttempt implements StreamProcessor {
     const answeredBy = { name: ANSWERED_BY_HEADER, value: `${this.deps.provider}=${this.model}` };
     const adapter = this.adapter;
     const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
-    if (
-      adapter?.translatesAnswers(this.api) &&
-      !endOfStream &&
-      this.answerStatus < 300 &&
-      contentType.startsWith("text/event-stream")
-    ) {
+    if (!endOfStream && this.answerStatus < 300 && contentType.startsWith("text/event-stream")) {
+      // A stream must flow through this filter event by event, translated or (for an
+      // OpenAI-compatible provider, or a native front) as the provider wrote it; buffered, the
+      // caller would get nothing until the provider's last byte.
+      if (!adapter?.translatesAnswers(this.api)) {
+        return { kind: "continue", responseBodyMode: "streamed", headers: { set: [answeredBy] } };
+      }
       this.stream = adapter.streamTranslator(this.model, this.includeUsage);
       return {
         kind: "continue",
