@@ -133,6 +133,12 @@ describe("Anthropic's POST /v1/messages through the gateway, with @anthropic-ai/
     assert.match(error.message, /model 'o1-preview' is not approved/);
     assert.match(error.message, /request id: /);
     assert.equal(gw.anthropic.requests.length, before, "nothing reached the provider");
+    const row = await gw.auditRow<AuditRow>(error.headers.get("x-request-id") ?? "");
+    assert.equal(row.api, "anthropic.messages");
+    assert.equal(row.requested_model, "o1-preview");
+    assert.equal(row.decision, "deny");
+    assert.equal(row.status, 403);
+    assert.deepEqual(row.reason_codes, ["model_not_approved", "model_api_mismatch"]);
   });
 
   it("refuses an unknown key with the SDK's AuthenticationError", async () => {
@@ -210,6 +216,13 @@ describe("Gemini's generateContent through the gateway, with @google/genai", () 
     assert.equal(row.status, 200);
     assert.equal(row.total_tokens, response.usageMetadata?.totalTokenCount);
     assert.equal(row.prompt_tokens, response.usageMetadata?.promptTokenCount);
+    const attempts = await gw.rowsWithin<{ api: string; provider: string; model: string; status: number }>(
+      `SELECT api, provider, model, status FROM ${gw.attemptsTable} WHERE request_id = '${requestId.replace(/'/g, "")}'`,
+      1,
+    );
+    assert.deepEqual(attempts, [
+      { api: "gemini.generate_content", provider: "gemini", model: "gemini-2.5-flash", status: 200 },
+    ]);
   });
 
   it("streams server-sent events from :streamGenerateContent?alt=sse and audits the usage", async () => {
