@@ -29,7 +29,10 @@ export function classifyApi(method: string, path: string, query: string): ApiCla
   if (!gemini) return { api: "unknown", pathModel: undefined, problem: undefined };
   if (!gemini.ok) {
     // Still a Gemini caller: its refusal goes out in Gemini's error shape.
-    return { api: "gemini.generate_content", pathModel: undefined, problem: gemini.error };
+    const api = /:streamgeneratecontent/i.test(path)
+      ? "gemini.stream_generate_content"
+      : "gemini.generate_content";
+    return { api, pathModel: undefined, problem: gemini.error };
   }
   return { api: gemini.value.api, pathModel: gemini.value.model, problem: undefined };
 }

@@ -36,7 +36,7 @@ const EmbeddingBody = z.looseObject({
 
 /**
  * `pathModel` is the model the path names (Gemini); the other APIs name it in the body. Native
- * bodies are read by native-request-schemas.ts.
+ * bodies are read by native-request-summary.ts.
  */
 export function summarizeLlmRequest(
   api: ApiKind,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fail, ok, type Result } from "./gateway-errors.ts";
+import { ok, type Result } from "./gateway-errors.ts";
 import { invalid } from "./invalid-body.ts";
 import type { LlmRequestSummary } from "./policy-input.ts";
 
@@ -25,12 +25,8 @@ const AnthropicMessagesBody = z.looseObject({
   tools: z.array(z.unknown()).optional(),
 });
 
+/** `model` was checked by llm-request.ts, as for every API that names the model in the body. */
 export function summarizeAnthropicRequest(body: object): Result<LlmRequestSummary> {
-  if (!("model" in body) || body.model === undefined) {
-    return fail("model_missing", "request body must name a model in 'model'", { param: "model" });
-  }
-  if (typeof body.model !== "string")
-    return fail("model_invalid", "'model' must be a string", { param: "model" });
   const parsed = AnthropicMessagesBody.safeParse(body);
   if (!parsed.success) return invalid(parsed.error);
   const { model, messages, stream, max_tokens, tools } = parsed.data;

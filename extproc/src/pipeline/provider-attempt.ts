@@ -56,7 +56,8 @@ const CONTINUE: ExchangeAction = { kind: "continue" };
  * provider is translated anew for that provider. It turns the approved request into the
  * provider's request with the provider's key (an OpenAI-style request translated, a native one
  * passed through with the provider's model and path), and the provider's answer back into the
- * caller's shape; refusals go out in the caller's shape too. It holds nothing between attempts: everything it needs travels in the request.
+ * caller's shape; refusals go out in the caller's shape too. It holds nothing between attempts:
+ * everything it needs travels in the request.
  */
 export class ProviderAttempt implements StreamProcessor {
   private adapter: ProviderAdapter | undefined;
