@@ -1,5 +1,6 @@
 import { formatPath, type JsonPath } from "../json-string-values.ts";
 import type { TextLocation } from "./model-text-fields.ts";
+import { isObject } from "./stream/chat-chunk-text.ts";
 
 /**
  * Which strings of the native APIs' requests a model reads, by path; the values themselves are
@@ -82,38 +83,34 @@ export function countAnthropicNonTextBlocks(body: unknown): number {
   const visit = (blocks: unknown): void => {
     if (!Array.isArray(blocks)) return;
     for (const block of blocks) {
-      if (!isRecord(block)) continue;
+      if (!isObject(block)) continue;
       if (block.type === "image" || block.type === "document") count += 1;
       if (block.type === "tool_result") visit(block.content);
     }
   };
-  for (const message of arrayAt(body, "messages")) if (isRecord(message)) visit(message.content);
+  for (const message of arrayAt(body, "messages")) if (isObject(message)) visit(message.content);
   return count;
 }
 
 /** Inline data and file references: passed untouched, counted for the policy. */
 export function countGeminiNonTextParts(body: unknown): number {
   let count = 0;
-  const contents = [...arrayAt(body, "contents"), isRecord(body) ? body.systemInstruction : undefined];
+  const contents = [...arrayAt(body, "contents"), isObject(body) ? body.systemInstruction : undefined];
   for (const content of contents) {
-    if (!isRecord(content) || !Array.isArray(content.parts)) continue;
+    if (!isObject(content) || !Array.isArray(content.parts)) continue;
     for (const part of content.parts) {
-      if (isRecord(part) && (part.inlineData !== undefined || part.fileData !== undefined)) count += 1;
+      if (isObject(part) && (part.inlineData !== undefined || part.fileData !== undefined)) count += 1;
     }
   }
   return count;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function arrayAt(body: unknown, key: string): unknown[] {
-  const value = isRecord(body) ? body[key] : undefined;
+  const value = isObject(body) ? body[key] : undefined;
   return Array.isArray(value) ? value : [];
 }
 
 function itemAt(body: unknown, key: string, index: number): Record<string, unknown> | undefined {
   const item = arrayAt(body, key)[index];
-  return isRecord(item) ? item : undefined;
+  return isObject(item) ? item : undefined;
 }

@@ -1,3 +1,4 @@
+import { isJsonText } from "../../json-string-values.ts";
 import type { JsonObject } from "./chat-chunk-text.ts";
 import { ChoiceTextStreams, type TextStreamKind } from "./choice-text-streams.ts";
 import { parseSseEvent, serializeSseEvent } from "./sse-event.ts";
@@ -106,7 +107,7 @@ export class SseAnswerRedactor {
   private handleCutEvent(pending: Buffer, out: Buffer[]): void {
     const text = wholeCharacters(pending);
     const event = parseSseEvent(text);
-    if (event.data !== undefined && (event.data === "[DONE]" || isJson(event.data))) {
+    if (event.data !== undefined && (event.data === "[DONE]" || isJsonText(event.data))) {
       this.handleEvent(
         Buffer.from(text.endsWith("\n") || text.endsWith("\r") ? `${text}\n` : `${text}\n\n`),
         out,
@@ -133,15 +134,6 @@ function parseJson(data: string): unknown {
     return JSON.parse(data) as unknown;
   } catch {
     return undefined;
-  }
-}
-
-function isJson(data: string): boolean {
-  try {
-    JSON.parse(data);
-    return true;
-  } catch {
-    return false;
   }
 }
 
