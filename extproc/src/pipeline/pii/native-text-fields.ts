@@ -1,6 +1,6 @@
+import { isObject } from "../json-object.ts";
 import { formatPath, type JsonPath } from "../json-string-values.ts";
 import type { TextLocation } from "./model-text-fields.ts";
-import { isObject } from "./stream/chat-chunk-text.ts";
 
 /**
  * Which strings of the native APIs' requests a model reads, by path; the values themselves are

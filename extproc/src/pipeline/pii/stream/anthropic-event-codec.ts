@@ -1,4 +1,4 @@
-import { indexOr, isObject, type JsonObject } from "./chat-chunk-text.ts";
+import { indexOr, isObject, type JsonObject } from "../../json-object.ts";
 import type { FlushedChoice } from "./choice-text-streams.ts";
 import { OTHER, PASS, type SseTextCodec } from "./sse-text-codec.ts";
 

@@ -1,4 +1,4 @@
-import { indexOr, isObject, type JsonObject } from "./chat-chunk-text.ts";
+import { indexOr, isObject, type JsonObject } from "../../json-object.ts";
 import type { ChoiceTextStreams, FlushedChoice } from "./choice-text-streams.ts";
 import { OTHER, rewriteStrings, type SseTextCodec } from "./sse-text-codec.ts";
 

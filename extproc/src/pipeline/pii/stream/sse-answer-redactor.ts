@@ -1,5 +1,5 @@
+import type { JsonObject } from "../../json-object.ts";
 import { isJsonText } from "../../json-string-values.ts";
-import type { JsonObject } from "./chat-chunk-text.ts";
 import { ChoiceTextStreams, type TextStreamKind } from "./choice-text-streams.ts";
 import { parseSseEvent, serializeSseEvent } from "./sse-event.ts";
 import { SseEventSplitter } from "./sse-event-splitter.ts";

@@ -1,4 +1,4 @@
-import type { JsonObject } from "./chat-chunk-text.ts";
+import type { JsonObject } from "../../json-object.ts";
 import type { ChoiceTextStreams, FlushedChoice } from "./choice-text-streams.ts";
 
 /**
