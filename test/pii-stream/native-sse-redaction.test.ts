@@ -61,7 +61,8 @@ function anthropicStream(text: string, json: string, rand: () => number): string
         usage: { input_tokens: 9, output_tokens: 1 },
       },
     }),
-    anthropicEvent("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+    // Anthropic starts text blocks empty; a start with text must be redacted like a delta.
+    anthropicEvent("content_block_start", { index: 0, content_block: { type: "text", text: "Dear " } }),
     ...randomPieces(rand, text, 6).flatMap((piece, i) => [
       anthropicEvent("content_block_delta", { index: 0, delta: { type: "text_delta", text: piece } }),
       ...(i % 3 === 0 ? [anthropicEvent("ping", {})] : []),
@@ -95,13 +96,15 @@ describe("redacting an Anthropic Messages stream", () => {
       for (const { event, data } of events) {
         assert.equal(event, data.type, "every event keeps its name, which the SDK dispatches on");
         const index = data.index as number;
+        const started = (data.content_block as { text?: string } | undefined)?.text;
+        if (data.type === "content_block_start" && started) blockText.set(index, started);
         if (data.type === "content_block_stop") stopped.add(index);
         if (data.type !== "content_block_delta") continue;
         assert.ok(!stopped.has(index), `seed ${seed}: a delta after its block stopped`);
         const delta = data.delta as { text?: string; partial_json?: string };
         blockText.set(index, (blockText.get(index) ?? "") + (delta.text ?? delta.partial_json ?? ""));
       }
-      assert.equal(blockText.get(0), oneShot(text), `seed ${seed}`);
+      assert.equal(blockText.get(0), oneShot(`Dear ${text}`), `seed ${seed}`);
       assert.equal(blockText.get(1), oneShot(json), `seed ${seed}`);
       assert.ok(!(blockText.get(1) ?? "").includes("bob@mail.example.org"));
       assert.deepEqual(
