@@ -302,6 +302,26 @@ describe("the built Wasm policy bundle", async () => {
     );
   });
 
+  it("routes the native fronts to providers of their own API only, in the Wasm build", () => {
+    assert.deepEqual(
+      decide(policy, inputFor("anthropic.messages", alice, "claude-haiku-4-5")),
+      allowed("anthropic", "claude-haiku-4-5", "research"),
+    );
+    for (const api of ["gemini.generate_content", "gemini.stream_generate_content"] as const) {
+      assert.deepEqual(
+        decide(policy, inputFor(api, bob, "gemini-2.5-flash")),
+        allowed("gemini", "gemini-2.5-flash", "marketing"),
+      );
+    }
+    assert.deepEqual(
+      decide(policy, inputFor("gemini.generate_content", alice, "claude-haiku-4-5")),
+      denied(400, "research", [
+        "model_api_mismatch",
+        "model 'claude-haiku-4-5' cannot be used with the gemini.generate_content API",
+      ]),
+    );
+  });
+
   it("answers 400 when a model API request names no model", () => {
     assert.deepEqual(
       decide(policy, inputFor("openai.embeddings", alice, null)),
