@@ -101,6 +101,31 @@ describe("Anthropic's POST /v1/messages through the gateway, with @anthropic-ai/
     assert.equal(row.total_tokens, data.usage.input_tokens + data.usage.output_tokens);
   });
 
+  it("takes the gateway key from x-api-key too, and replaces it with the provider's", async () => {
+    const response = await fetch(`${gw.url}/v1/messages`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-api-key": DEMO_KEYS.bob,
+        "anthropic-version": "2023-06-01",
+      },
+      body: JSON.stringify({
+        model: "claude-haiku-4-5",
+        max_tokens: 50,
+        messages: [{ role: "user", content: "hi from curl" }],
+      }),
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.equal(
+      ((await response.json()) as { content: { text: string }[] }).content[0]?.text,
+      "Echo: hi from curl",
+    );
+    const received = gw.anthropic.requests.at(-1);
+    assert.equal(received?.headers["x-api-key"], PROVIDER_KEYS.anthropic);
+    assert.ok(!JSON.stringify(received?.headers).includes(DEMO_KEYS.bob));
+    assert.equal(received?.headers["anthropic-version"], "2023-06-01");
+  });
+
   it("streams Anthropic's events as they come, and audits the stream's usage", async () => {
     const stream = claude.messages.stream({
       model: "claude-haiku-4-5",
