@@ -3,8 +3,8 @@ import { fail, ok, type Result } from "./gateway-errors.ts";
 /**
  * Gemini names the model in the URL: `POST /v1beta/models/{model}:generateContent` and
  * `:streamGenerateContent?alt=sse`, or the same under `/v1/` (the @google/genai SDK's default
- * version; the gateway sends every attempt to v1beta, which serves all that v1 does). The policy judges that model, so the gateway must read it
- * exactly as Gemini would. Anything two readers could read differently is refused with a 400
+ * version; the gateway sends every attempt to v1beta, which serves all that v1 does). The policy
+ * judges that model, so the gateway must read it exactly as Gemini would. Anything two readers could read differently is refused with a 400
  * rather than guessed at: percent-encoding (`%2F`, `%3A`), dot segments, extra segments, letters
  * in upper case (Gemini's ids are lower case), and any query parameter but the stream's `alt=sse`;
  * above all `key=`, which would carry the gateway key in the URL towards the provider.
@@ -21,8 +21,8 @@ const METHODS: Readonly<Record<string, GeminiApi>> = {
   generateContent: "gemini.generate_content",
   streamGenerateContent: "gemini.stream_generate_content",
 };
-/** A Gemini model id: what the provider route also requires of the provider's model. */
-export const GEMINI_MODEL_ID = /^[a-z0-9][a-z0-9._-]*$/;
+/** A Gemini model id as the API spells them: lower case, no separators that could mean a path. */
+const GEMINI_MODEL_ID = /^[a-z0-9][a-z0-9._-]*$/;
 /** The method a Gemini resource path ends with, after the last colon. */
 const METHOD_SUFFIX = /:([A-Za-z]+)$/;
 
@@ -66,9 +66,12 @@ function invalid(path: string, what: string): Result<never> {
 
 function queryRefusal(api: GeminiApi, query: string): string | undefined {
   const names = query === "" ? [] : query.split("&").map((pair) => pair.split("=")[0] ?? "");
-  if (names.some((name) => name.toLowerCase() === "key" || name.includes("%"))) {
+  if (names.some((name) => name.toLowerCase() === "key")) {
     return "the API key must not be sent in the URL ('key=' query parameter): send it in the x-goog-api-key header";
   }
+  // `k%65y` is `key` to a reader that decodes names: refused like it.
+  if (names.some((name) => name.includes("%")))
+    return "percent-encoded query parameter names are not accepted";
   if (api === "gemini.stream_generate_content") {
     return query === "alt=sse"
       ? undefined
