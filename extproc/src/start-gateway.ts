@@ -4,8 +4,8 @@ import { PolicyStore } from "./adapters/opa/policy-store.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { AttemptSink } from "./pipeline/attempt-record.ts";
 import type { AuditSink } from "./pipeline/audit-record.ts";
+import { callerErrorResponse } from "./pipeline/caller-error-response.ts";
 import { GatewayExchange } from "./pipeline/gateway-exchange.ts";
-import { openAiErrorResponse } from "./pipeline/openai-error-body.ts";
 import type { Clock, IdGenerator } from "./pipeline/ports.ts";
 import { ProviderAttempt } from "./pipeline/provider-attempt.ts";
 import { startExtProcServer } from "./protocol/ext-proc-server.ts";
@@ -48,13 +48,16 @@ export async function startGateway(
   if (!piiHmacKey) logger.warn("GATEWAY_PII_HMAC_KEY is not set: the `hash` PII action redacts instead");
   const replies: LocalReplies = {
     overloaded: () =>
-      openAiErrorResponse(
+      // Answered before any request is read, so the caller's API is not known: OpenAI's shape.
+      callerErrorResponse(
         { code: "overloaded", message: "the gateway is at capacity; retry shortly" },
+        "unknown",
         ids.newId(),
       ),
     internalError: () =>
-      openAiErrorResponse(
+      callerErrorResponse(
         { code: "internal_error", message: "the gateway failed to process the request" },
+        "unknown",
         ids.newId(),
       ),
   };

@@ -5,8 +5,16 @@ known_apis := model_apis | {"openai.models"}
 
 api_known if input.request.api in known_apis
 
-# APIs whose requests name a model: they go through the catalogue checks and to a provider.
-model_apis := {"openai.chat_completions", "openai.completions", "openai.embeddings"}
+# APIs whose requests name a model: they go through the catalogue checks and to a provider. The
+# native fronts (Anthropic's Messages, Gemini's generateContent) name it in the body or the path.
+model_apis := {
+	"openai.chat_completions",
+	"openai.completions",
+	"openai.embeddings",
+	"anthropic.messages",
+	"gemini.generate_content",
+	"gemini.stream_generate_content",
+}
 
 model_api if input.request.api in model_apis
 

@@ -72,5 +72,8 @@ test_api_names_are_matched_exactly if {
 }
 
 test_known_apis_are_exactly_the_served_ones if {
-	gateway.known_apis == {"openai.chat_completions", "openai.completions", "openai.embeddings", "openai.models"}
+	gateway.known_apis == {
+		"openai.chat_completions", "openai.completions", "openai.embeddings", "openai.models",
+		"anthropic.messages", "gemini.generate_content", "gemini.stream_generate_content",
+	}
 }

@@ -8,6 +8,7 @@ reason_priority := [
 	"model_unknown",
 	"model_not_approved",
 	"model_api_mismatch",
+	"api_provider_mismatch",
 	"model_not_allowed_for_team",
 	"alias_no_approved_target",
 	"model_catalogue_invalid",

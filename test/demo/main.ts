@@ -85,6 +85,13 @@ by the gateway; try "gemini-2.5-flash" too, "smart" (failover: Anthropic, then G
     -H 'content-type: application/json' \\
     -d '{"model":"claude-haiku-4-5","messages":[{"role":"user","content":"hello"}]}'
 
+Apps on Anthropic's or Gemini's own API reach those providers natively (no translation):
+  curl -s ${harness.url}/v1/messages -H 'x-api-key: ${DEMO_KEY}' -H 'anthropic-version: 2023-06-01' \\
+    -H 'content-type: application/json' \\
+    -d '{"model":"claude-haiku-4-5","max_tokens":100,"messages":[{"role":"user","content":"hello"}]}'
+  curl -s ${harness.url}/v1beta/models/gemini-2.5-flash:generateContent -H 'x-goog-api-key: ${DEMO_KEY}' \\
+    -H 'content-type: application/json' -d '{"contents":[{"parts":[{"text":"hello"}]}]}'
+
 And one the policy refuses (403, OpenAI error shape):
   curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer ${DEMO_KEY}' \\
     -H 'content-type: application/json' \\

@@ -104,6 +104,12 @@ const routes: Record<ApiKind, { method: string; path: string }> = {
   "openai.completions": { method: "POST", path: "/v1/completions" },
   "openai.embeddings": { method: "POST", path: "/v1/embeddings" },
   "openai.models": { method: "GET", path: "/v1/models" },
+  "anthropic.messages": { method: "POST", path: "/v1/messages" },
+  "gemini.generate_content": { method: "POST", path: "/v1beta/models/gemini-2.5-flash:generateContent" },
+  "gemini.stream_generate_content": {
+    method: "POST",
+    path: "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+  },
   unknown: { method: "POST", path: "/v1/responses" },
 };
 
@@ -303,6 +309,26 @@ describe("the built Wasm policy bundle", async () => {
       denied(400, "research", [
         "model_api_mismatch",
         "model 'text-embedding-3-small' cannot be used with the openai.chat_completions API",
+      ]),
+    );
+  });
+
+  it("routes the native fronts to providers of their own API only, in the Wasm build", () => {
+    assert.deepEqual(
+      decide(policy, inputFor("anthropic.messages", alice, "claude-haiku-4-5")),
+      allowed("anthropic", "claude-haiku-4-5", "research"),
+    );
+    for (const api of ["gemini.generate_content", "gemini.stream_generate_content"] as const) {
+      assert.deepEqual(
+        decide(policy, inputFor(api, bob, "gemini-2.5-flash")),
+        allowed("gemini", "gemini-2.5-flash", "marketing"),
+      );
+    }
+    assert.deepEqual(
+      decide(policy, inputFor("gemini.generate_content", alice, "claude-haiku-4-5")),
+      denied(400, "research", [
+        "model_api_mismatch",
+        "model 'claude-haiku-4-5' cannot be used with the gemini.generate_content API",
       ]),
     );
   });

@@ -8,12 +8,14 @@ const keys: KeyDirectory = new Map([[hashApiKey("secret-alice"), alice]]);
 const headers = (...pairs: [string, string][]) => pairs.map(([name, value]) => ({ name, value }));
 
 describe("identifying the caller by API key", () => {
-  it("finds the principal from a bearer token or an x-api-key header", () => {
+  it("finds the principal from a bearer token, an x-api-key or an x-goog-api-key header", () => {
     for (const list of [
       headers(["authorization", "Bearer secret-alice"]),
       headers(["authorization", "bearer   secret-alice "]),
       headers(["x-api-key", "secret-alice"]),
       headers(["authorization", "Bearer secret-alice"], ["x-api-key", "secret-alice"]),
+      headers(["x-goog-api-key", "secret-alice"]),
+      headers(["x-goog-api-key", "secret-alice"], ["x-api-key", "secret-alice"]),
     ]) {
       const result = identifyCaller(list, keys);
       assert.ok(result.ok, JSON.stringify(list));
@@ -32,6 +34,7 @@ describe("identifying the caller by API key", () => {
       headers(["authorization", "Basic c2VjcmV0"]),
       headers(["authorization", "Bearer"]),
       headers(["authorization", "Bearer secret-alice"], ["x-api-key", "other"]),
+      headers(["x-goog-api-key", "secret-alice"], ["authorization", "Bearer other"]),
       headers(["authorization", "Bearer SECRET-ALICE"]),
     ]) {
       const result = identifyCaller(list, keys);

@@ -5,7 +5,8 @@ import type { PiiAction, PiiReplacements } from "./pii/pii-replacements.ts";
 import type { PiiCount } from "./pii/request-pii-decision.ts";
 import { redactAnswerBody } from "./pii/response-pii.ts";
 import type { TextReplacer } from "./pii/stream/redact-restore-text.ts";
-import { SseChatRedactor } from "./pii/stream/sse-chat-redactor.ts";
+import { SseAnswerRedactor } from "./pii/stream/sse-answer-redactor.ts";
+import { sseTextCodecFor } from "./pii/stream/sse-text-codecs.ts";
 import { StreamTextRedactor } from "./pii/stream/stream-text-redactor.ts";
 import type { ApiKind } from "./policy-input.ts";
 import { decodeBody } from "./request-body.ts";
@@ -56,7 +57,7 @@ export class AnswerInspection {
   private overflow = false;
   private encoding = "";
   private streamUsage: StreamUsageReader | undefined;
-  private sse: SseChatRedactor | undefined;
+  private sse: SseAnswerRedactor | undefined;
   private usage: TokenUsage | undefined;
   private readonly matches = new Map<string, number>();
 
@@ -75,10 +76,13 @@ export class AnswerInspection {
       return unreadable(`a ${this.encoding}-encoded event stream cannot be redacted as it flows`);
     }
     // Streams must reach the caller chunk by chunk, so the processor sees them as they pass.
-    this.streamUsage = new StreamUsageReader();
+    this.streamUsage = new StreamUsageReader(policy?.api ?? "unknown");
     if (policy?.rewrite) {
       const replacer = answerReplacer(policy);
-      this.sse = new SseChatRedactor(() => new StreamTextRedactor(policy.detectors, replacer));
+      this.sse = new SseAnswerRedactor(
+        sseTextCodecFor(policy.api),
+        () => new StreamTextRedactor(policy.detectors, replacer),
+      );
     }
     return { kind: "continue", responseBodyMode: "streamed" };
   }
@@ -134,7 +138,7 @@ export class AnswerInspection {
     // One parse serves both readers: usage, and whether the answer is JSON at all.
     const text = decoded.value.toString("utf8");
     const json = parseJson(text);
-    this.usage = json.ok ? usageFromJson(json.value) : undefined;
+    this.usage = json.ok ? usageFromJson(policy?.api ?? "unknown", json.value) : undefined;
     // Only JSON answers carry model text in known places; anything else (an upstream's HTML error
     // page, say) is no model output to redact.
     if (!policy?.rewrite || !json.ok) return CONTINUE;

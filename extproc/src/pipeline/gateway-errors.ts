@@ -16,6 +16,7 @@ export const GATEWAY_ERRORS = {
   body_not_object: { status: 400, type: "invalid_request_error" },
   model_missing: { status: 400, type: "invalid_request_error" },
   model_invalid: { status: 400, type: "invalid_request_error" },
+  model_path_invalid: { status: 400, type: "invalid_request_error" },
   invalid_request: { status: 400, type: "invalid_request_error" },
   unsupported_feature: { status: 422, type: "invalid_request_error" },
   policy_denied: { status: 403, type: "permission_error" },

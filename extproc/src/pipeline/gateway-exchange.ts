@@ -10,13 +10,13 @@ import {
 import { AnswerInspection, type AnswerPolicy, type AnswerStep } from "./answer-inspection.ts";
 import type { AuditOutcome, AuditSink } from "./audit-record.ts";
 import { buildPolicyInput } from "./build-policy-input.ts";
-import { classifyApi } from "./classify-api.ts";
+import { callerErrorResponse } from "./caller-error-response.ts";
+import { type ApiClassification, classifyApi } from "./classify-api.ts";
 import { buildAuditRecord, type ExchangeFacts, newExchangeFacts } from "./exchange-facts.ts";
 import { errorStatus, type GatewayError } from "./gateway-errors.ts";
 import { identifyCaller } from "./identify-caller.ts";
 import { type InspectedBody, inspectRequestBody } from "./inspect-request-body.ts";
 import { modelListResponse } from "./model-list-response.ts";
-import { openAiErrorResponse } from "./openai-error-body.ts";
 import { applyRequestPii, requestPiiCounts } from "./pii/request-pii-decision.ts";
 import type { PolicyDecision } from "./policy-decision.ts";
 import type { Clock, IdGenerator, PolicySnapshot, PolicySource } from "./ports.ts";
@@ -53,6 +53,7 @@ export class GatewayExchange implements StreamProcessor {
   private requestChunks: Buffer[] = [];
   private requestBytes = 0;
   private stripped: string[] = [];
+  private classification: ApiClassification = { api: "unknown", pathModel: undefined, problem: undefined };
   private answer: AnswerInspection;
   private audited = false;
 
@@ -66,10 +67,12 @@ export class GatewayExchange implements StreamProcessor {
   async onRequestHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
     const head = readRequestHead(headers, () => this.deps.ids.newId());
     this.facts.head = head;
-    this.facts.api = classifyApi(head.method, head.path);
+    this.classification = classifyApi(head.method, head.path, head.query);
+    this.facts.api = this.classification.api;
     const caller = identifyCaller(headers, this.policy.keys);
     if (!caller.ok) return this.refuse(caller.error);
     this.facts.principal = caller.value.principal;
+    if (this.classification.problem) return this.refuse(this.classification.problem);
     this.stripped = callerHeadersToStrip(headers);
     if (endOfStream) return this.inspectAndDecide(head, Buffer.alloc(0));
     return { kind: "continue", headers: { remove: this.stripped } };
@@ -149,7 +152,7 @@ export class GatewayExchange implements StreamProcessor {
   private inspectAndDecide(head: RequestHead, raw: Buffer): ExchangeAction {
     const inspected = inspectRequestBody(
       head,
-      this.facts.api,
+      this.classification,
       raw,
       this.deps.maxBodyBytes,
       this.policy.detectors,
@@ -261,7 +264,7 @@ export class GatewayExchange implements StreamProcessor {
       { requestId, code: error.code, status: this.facts.status, keyId: this.facts.principal?.key_id },
       "request refused",
     );
-    return openAiErrorResponse(error, requestId);
+    return callerErrorResponse(error, this.facts.api, requestId);
   }
 
   private writeAudit(outcome: AuditOutcome): void {

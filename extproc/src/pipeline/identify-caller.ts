@@ -8,9 +8,13 @@ export interface IdentifiedCaller {
 }
 
 /**
- * Finds the caller's API key in `Authorization: Bearer <key>` or `x-api-key` (the two places the
- * OpenAI and Anthropic SDKs put it). More than one distinct key is refused rather than guessed at.
+ * Finds the caller's API key in `Authorization: Bearer <key>`, `x-api-key` or `x-goog-api-key`
+ * (where the openai, @anthropic-ai/sdk and @google/genai SDKs put it). More than one distinct key
+ * is refused rather than guessed at. A key in the URL (`?key=`) is never read: gemini-model-path.ts
+ * refuses it.
  */
+const KEY_HEADERS = new Set(["x-api-key", "x-goog-api-key"]);
+
 export function identifyCaller(headers: HeaderList, keys: KeyDirectory): Result<IdentifiedCaller> {
   const presented = new Set<string>();
   for (const header of headers) {
@@ -18,13 +22,16 @@ export function identifyCaller(headers: HeaderList, keys: KeyDirectory): Result<
       const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header.value);
       if (!match?.[1]) return fail("invalid_api_key", "the Authorization header must be 'Bearer <api key>'");
       presented.add(match[1]);
-    } else if (header.name === "x-api-key") {
+    } else if (KEY_HEADERS.has(header.name)) {
       const key = header.value.trim();
       if (key) presented.add(key);
     }
   }
   if (presented.size === 0) {
-    return fail("missing_api_key", "no API key: send 'Authorization: Bearer <api key>' or 'x-api-key'");
+    return fail(
+      "missing_api_key",
+      "no API key: send 'Authorization: Bearer <api key>', 'x-api-key' or 'x-goog-api-key'",
+    );
   }
   if (presented.size > 1) return fail("invalid_api_key", "more than one distinct API key was sent");
   const [key] = presented;

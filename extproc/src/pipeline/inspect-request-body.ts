@@ -1,9 +1,9 @@
-import { apiHasModelBody } from "./classify-api.ts";
+import { type ApiClassification, apiHasModelBody } from "./classify-api.ts";
 import { fail, ok, type Result } from "./gateway-errors.ts";
 import { summarizeLlmRequest } from "./llm-request.ts";
 import type { Detector } from "./pii/detectors/types.ts";
 import { type RequestPiiScan, scanRequestPii } from "./pii/request-pii.ts";
-import type { ApiKind, LlmRequestSummary } from "./policy-input.ts";
+import type { LlmRequestSummary } from "./policy-input.ts";
 import { decodeBody, decodeUtf8, isJsonContentType } from "./request-body.ts";
 import type { RequestHead } from "./request-head.ts";
 import { type ParsedJsonBody, parseStrictJson } from "./strict-json.ts";
@@ -22,7 +22,7 @@ export interface InspectedBody {
 /** Turns the raw request body into what the policy and the rewrite need, or a refusal. */
 export function inspectRequestBody(
   head: RequestHead,
-  api: ApiKind,
+  { api, pathModel }: ApiClassification,
   raw: Buffer,
   maxBodyBytes: number,
   detectors: readonly Detector[],
@@ -39,7 +39,7 @@ export function inspectRequestBody(
   if (!text.ok) return text;
   const json = parseStrictJson(text.value);
   if (!json.ok) return json;
-  const llm = summarizeLlmRequest(api, json.value.value);
+  const llm = summarizeLlmRequest(api, json.value.value, pathModel);
   if (!llm.ok) return llm;
   return ok({
     decoded: decoded.value,

@@ -7,6 +7,15 @@
  */
 export type JsonPath = readonly (string | number)[];
 
+/** A path as the policy and the audit read it: `messages[0].content[1].text`. */
+export function formatPath(path: JsonPath): string {
+  let out = "";
+  for (const segment of path) {
+    out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
+  }
+  return out;
+}
+
 export type StringValueVisitor = (path: JsonPath, start: number, end: number) => void;
 
 export interface JsonScanLimits {

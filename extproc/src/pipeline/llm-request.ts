@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { fail, ok, type Result } from "./gateway-errors.ts";
+import { invalid } from "./invalid-body.ts";
+import { summarizeAnthropicRequest, summarizeGeminiRequest } from "./native-request-summary.ts";
 import type { ApiKind, LlmRequestSummary } from "./policy-input.ts";
 
 /**
- * Reads what the policy needs from an OpenAI-style request body. Only the members the gateway
+ * Reads what the policy needs from a request body (OpenAI-style here, native ones beside). Only the members the gateway
  * relies on are checked, with the types OpenAI itself enforces; everything else passes to the
  * provider untouched. A wrong type is refused here rather than read one way by the gateway and
  * another way by the provider.
@@ -32,9 +34,21 @@ const EmbeddingBody = z.looseObject({
   input: z.union([z.string(), z.array(z.unknown()).min(1)]),
 });
 
-export function summarizeLlmRequest(api: ApiKind, body: unknown): Result<LlmRequestSummary> {
+/**
+ * `pathModel` is the model the path names (Gemini); the other APIs name it in the body. Native
+ * bodies are read by native-request-summary.ts.
+ */
+export function summarizeLlmRequest(
+  api: ApiKind,
+  body: unknown,
+  pathModel?: string,
+): Result<LlmRequestSummary> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     return fail("body_not_object", "request body must be a JSON object");
+  }
+  if (api === "gemini.generate_content" || api === "gemini.stream_generate_content") {
+    if (pathModel === undefined) return fail("model_path_invalid", "the Gemini path names no model");
+    return summarizeGeminiRequest(api, body, pathModel);
   }
   if (!("model" in body) || body.model === undefined) {
     return fail("model_missing", "request body must name a model in 'model'", { param: "model" });
@@ -78,15 +92,9 @@ export function summarizeLlmRequest(api: ApiKind, body: unknown): Result<LlmRequ
         tool_count: 0,
       });
     }
+    case "anthropic.messages":
+      return summarizeAnthropicRequest(body);
     default:
       return fail("invalid_request", `the ${api} API carries no model request`);
   }
-}
-
-function invalid(error: z.ZodError): Result<never> {
-  const issue = error.issues[0];
-  const param = issue?.path.join(".") ?? "";
-  return fail("invalid_request", `invalid request body: '${param}': ${issue?.message ?? "invalid"}`, {
-    param,
-  });
 }

@@ -8,8 +8,19 @@ import { z } from "zod";
 export const POLICY_INPUT_VERSION = "gateway.input/v1";
 
 export const ApiKind = z
-  .enum(["openai.chat_completions", "openai.completions", "openai.embeddings", "openai.models", "unknown"])
-  .describe("Which API the request speaks, derived from method and path. `unknown` for anything else.");
+  .enum([
+    "openai.chat_completions",
+    "openai.completions",
+    "openai.embeddings",
+    "openai.models",
+    "anthropic.messages",
+    "gemini.generate_content",
+    "gemini.stream_generate_content",
+    "unknown",
+  ])
+  .describe(
+    "Which API the request speaks, derived from method and path: the OpenAI-compatible fronts, Anthropic's POST /v1/messages, Gemini's POST /v1beta/models/{model}:generateContent and :streamGenerateContent. `unknown` for anything else.",
+  );
 export type ApiKind = z.infer<typeof ApiKind>;
 
 export const Principal = z
@@ -26,14 +37,30 @@ export const LlmRequestSummary = z
   .object({
     model: z
       .string()
-      .describe("The model exactly as the upstream will read it (no trimming, no case folding)."),
-    stream: z.boolean().describe("Whether the caller asked for a streamed (text/event-stream) answer."),
+      .describe(
+        "The model exactly as the upstream will read it (no trimming, no case folding): the body's `model`, or for Gemini the model segment of the path.",
+      ),
+    stream: z
+      .boolean()
+      .describe(
+        "Whether the caller asked for a streamed (text/event-stream) answer: `stream: true`, or Gemini's :streamGenerateContent.",
+      ),
     max_tokens: z
       .number()
       .nullable()
-      .describe("`max_completion_tokens` or `max_tokens` when the caller set one, else null."),
-    message_count: z.number().int().nonnegative().describe("Number of chat messages (0 for other APIs)."),
-    tool_count: z.number().int().nonnegative().describe("Number of tools offered to the model."),
+      .describe(
+        "The output token limit the caller set, else null: `max_completion_tokens` or `max_tokens` (OpenAI, Anthropic), `generationConfig.maxOutputTokens` (Gemini).",
+      ),
+    message_count: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Number of chat messages (`messages`, or Gemini's `contents`); 0 for other APIs."),
+    tool_count: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Number of tools offered to the model (for Gemini, function declarations)."),
   })
   .describe("What the request asks of a model. Null for requests that name no model (e.g. GET /v1/models).");
 export type LlmRequestSummary = z.infer<typeof LlmRequestSummary>;
@@ -52,11 +79,13 @@ export const PiiFindingSummary = z
             .int()
             .nonnegative()
             .nullable()
-            .describe("Index in `messages`, null outside chat."),
+            .describe("Index in `messages` (Gemini: `contents`), null outside them (e.g. a system prompt)."),
           role: z.string().nullable().describe("Role of that message (user, system, assistant, tool...)."),
           field: z
             .string()
-            .describe("Where in the message or body: content, content[1].text, prompt, input[2]..."),
+            .describe(
+              "Where in the message or body: content, content[1].text, parts[0].text, prompt, input[2], system...",
+            ),
         }),
       )
       .describe("Distinct places the type was found."),

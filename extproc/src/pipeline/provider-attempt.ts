@@ -8,8 +8,8 @@ import {
   type StreamProcessor,
 } from "../protocol/http-exchange.ts";
 import type { AttemptOutcome, AttemptSink } from "./attempt-record.ts";
+import { callerErrorResponse } from "./caller-error-response.ts";
 import type { GatewayError } from "./gateway-errors.ts";
-import { openAiErrorResponse } from "./openai-error-body.ts";
 import { ApiKind } from "./policy-input.ts";
 import type { Clock, PolicySource } from "./ports.ts";
 import type { ProviderAdapter, ProviderApi, ProviderInfo, StreamTranslator } from "./provider-translation.ts";
@@ -53,9 +53,11 @@ const CONTINUE: ExchangeAction = { kind: "continue" };
 
 /**
  * One attempt to one provider, run by Envoy's upstream "translate" filter, so a retry to another
- * provider is translated anew for that provider. It turns the approved OpenAI-style request into
- * the provider's request with the provider's key, and the provider's answer back into the
- * caller's shape. It holds nothing between attempts: everything it needs travels in the request.
+ * provider is translated anew for that provider. It turns the approved request into the
+ * provider's request with the provider's key (an OpenAI-style request translated, a native one
+ * passed through with the provider's model and path), and the provider's answer back into the
+ * caller's shape; refusals go out in the caller's shape too. It holds nothing between attempts:
+ * everything it needs travels in the request.
  */
 export class ProviderAttempt implements StreamProcessor {
   private adapter: ProviderAdapter | undefined;
@@ -100,7 +102,8 @@ export class ProviderAttempt implements StreamProcessor {
       });
     }
     // What an earlier attempt to another provider set goes first: never one provider's key to another.
-    const remove = ownedHeaders(this.deps.adapters);
+    const keep = this.adapter.callerHeaders(this.api);
+    const remove = ownedHeaders(this.deps.adapters).filter((name) => !keep.includes(name));
     return { kind: "continue", headers: { remove, set: this.credentialHeaders() } };
   }
 
@@ -168,27 +171,17 @@ export class ProviderAttempt implements StreamProcessor {
   }
 
   private answerHeaders(headers: HeaderList, endOfStream: boolean): ExchangeAction {
-    if (this.answerStatus === 401 || this.answerStatus === 403) {
-      // The provider refused the gateway's key, not the caller's: the caller's SDK must not be told
-      // its own key is bad.
-      this.deps.logger.error(
-        { provider: this.deps.provider, status: this.answerStatus },
-        "provider refused the gateway's key",
-      );
-      return this.refuse({
-        code: "provider_auth_failed",
-        message: `the provider '${this.deps.provider}' refused the gateway's credentials`,
-      });
-    }
+    if (this.answerStatus === 401 || this.answerStatus === 403) return this.refuseProviderKey();
     const answeredBy = { name: ANSWERED_BY_HEADER, value: `${this.deps.provider}=${this.model}` };
     const adapter = this.adapter;
     const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
-    if (
-      adapter?.translatesAnswers &&
-      !endOfStream &&
-      this.answerStatus < 300 &&
-      contentType.startsWith("text/event-stream")
-    ) {
+    if (!endOfStream && this.answerStatus < 300 && contentType.startsWith("text/event-stream")) {
+      // A stream must flow through this filter event by event, translated or (for an
+      // OpenAI-compatible provider, or a native front) as the provider wrote it; buffered, the
+      // caller would get nothing until the provider's last byte.
+      if (!adapter?.translatesAnswers(this.api)) {
+        return { kind: "continue", responseBodyMode: "streamed", headers: { set: [answeredBy] } };
+      }
       this.stream = adapter.streamTranslator(this.model, this.includeUsage);
       return {
         kind: "continue",
@@ -201,18 +194,25 @@ export class ProviderAttempt implements StreamProcessor {
 
   private answerBody(chunk: Buffer, endOfStream: boolean): ExchangeAction {
     const adapter = this.adapter;
-    if (!adapter?.translatesAnswers) return CONTINUE;
+    if (!adapter) return CONTINUE;
     if (this.stream) {
       const out = endOfStream
         ? Buffer.concat([this.stream.push(chunk), this.stream.end()])
         : this.stream.push(chunk);
       return { kind: "continue", body: out };
     }
+    const translating = adapter.translatesAnswers(this.api);
+    // An error answer is read whole: it may be the provider refusing the gateway's key.
+    const error = this.answerStatus >= 400;
+    if (!translating && !error) return CONTINUE;
     const bounded = this.hold(this.answerChunks, chunk, "answer");
     if (bounded) return bounded;
     if (!endOfStream) return CONTINUE;
-    const answer = adapter.translateAnswer(this.answerStatus, Buffer.concat(this.answerChunks), this.model);
+    const whole = Buffer.concat(this.answerChunks);
     this.answerChunks = [];
+    if (error && adapter.refusesGatewayKey(this.answerStatus, whole)) return this.refuseProviderKey();
+    if (!translating) return CONTINUE;
+    const answer = adapter.translateAnswer(this.answerStatus, whole, this.model);
     return {
       kind: "continue",
       body: answer.body,
@@ -244,6 +244,21 @@ export class ProviderAttempt implements StreamProcessor {
     return undefined;
   }
 
+  /**
+   * The provider refused the gateway's key, not the caller's: the caller's SDK must not be told its
+   * own key is bad, so it gets a 502 (in its own API's shape).
+   */
+  private refuseProviderKey(): ExchangeAction {
+    this.deps.logger.error(
+      { provider: this.deps.provider, status: this.answerStatus },
+      "provider refused the gateway's key",
+    );
+    return this.refuse({
+      code: "provider_auth_failed",
+      message: `the provider '${this.deps.provider}' refused the gateway's credentials`,
+    });
+  }
+
   private credentialHeaders(): HeaderEntry[] {
     const key = this.deps.credentials.get(this.deps.provider);
     return key && this.adapter ? this.adapter.credentialHeaders(key) : [];
@@ -251,7 +266,7 @@ export class ProviderAttempt implements StreamProcessor {
 
   private refuse(error: GatewayError): ExchangeAction {
     this.record("refused", error.code);
-    return openAiErrorResponse(error, this.requestId || "unknown");
+    return callerErrorResponse(error, this.api, this.requestId || "unknown");
   }
 
   /** Writes the attempt's row once, at the first definite end: refusal, answer end or stream end. */

@@ -65,8 +65,9 @@ export interface ProviderInfo {
 
 export interface ProviderAdapter {
   /**
-   * Builds the provider's request from the caller's OpenAI-style request to `api`. `provider`
-   * carries what the policy data says about the provider (e.g. Azure's api-version).
+   * Builds the provider's request from the caller's request to `api`: an OpenAI-style request
+   * translated, or the provider's own native API passed through with the provider's model.
+   * `provider` carries what the policy data says about the provider (e.g. Azure's api-version).
    */
   translateRequest(
     api: ApiKind,
@@ -74,10 +75,23 @@ export interface ProviderAdapter {
     model: string,
     provider: ProviderInfo,
   ): Translated<ProviderRequest>;
-  /** False for OpenAI-compatible providers: their answers already have the caller's shape. */
-  readonly translatesAnswers: boolean;
+  /**
+   * Whether answers to a request of `api` need translating to the caller's shape: false for
+   * OpenAI-compatible providers and for a provider's own native front (the caller speaks its API).
+   */
+  translatesAnswers(api: ApiKind): boolean;
+  /**
+   * Owned headers the caller of `api` sets itself and this provider must read as sent (the
+   * anthropic-version of a native Anthropic request); every other owned header is cleared.
+   */
+  callerHeaders(api: ApiKind): readonly string[];
   translateAnswer(status: number, body: Buffer, model: string): TranslatedResponse;
   streamTranslator(model: string, includeUsage: boolean): StreamTranslator;
+  /**
+   * Whether an error answer says the provider refused the gateway's key where its status does not
+   * say so (401 and 403 always do): Gemini answers a wrong key with 400 and reason API_KEY_INVALID.
+   */
+  refusesGatewayKey(status: number, body: Buffer): boolean;
   /** The headers that carry the provider key. */
   credentialHeaders(key: string): HeaderEntry[];
   /**

@@ -1,6 +1,7 @@
 import { createParser, type EventSourceParser } from "eventsource-parser";
 import { z } from "zod";
 import { MAX_EVENT_BYTES } from "./pii/stream/sse-event-splitter.ts";
+import type { ApiKind } from "./policy-input.ts";
 
 export interface TokenUsage {
   readonly prompt_tokens: number;
@@ -9,19 +10,86 @@ export interface TokenUsage {
 }
 
 const count = z.number().int().nonnegative().catch(0).default(0);
-const UsageShape = z.object({
+const optionalCount = z.number().int().nonnegative().optional().catch(undefined);
+
+const OpenAiUsage = z.object({
   usage: z.object({ prompt_tokens: count, completion_tokens: count, total_tokens: count }),
 });
 
-/** Token usage as OpenAI-compatible providers report it; undefined when absent or unreadable. */
-export function usageFromJson(value: unknown): TokenUsage | undefined {
-  const parsed = UsageShape.safeParse(value);
-  return parsed.success ? parsed.data.usage : undefined;
+/**
+ * Anthropic's usage: on a message (JSON answers, and `message.usage` of the stream's
+ * message_start) and on the stream's message_delta, whose counts are cumulative and may name only
+ * the output. Cache reads and writes are input the model read, so they count as prompt tokens.
+ */
+const AnthropicUsage = z.object({
+  input_tokens: optionalCount,
+  output_tokens: optionalCount,
+  cache_creation_input_tokens: optionalCount.nullable(),
+  cache_read_input_tokens: optionalCount.nullable(),
+});
+const AnthropicUsageCarrier = z.union([
+  z.object({ type: z.literal("message_start"), message: z.object({ usage: AnthropicUsage }) }),
+  z.object({ usage: AnthropicUsage }),
+]);
+
+/** Gemini's usageMetadata, on JSON answers and on stream chunks (the last one holds the totals). */
+const GeminiUsage = z.object({
+  usageMetadata: z.object({
+    promptTokenCount: count,
+    candidatesTokenCount: count,
+    thoughtsTokenCount: count,
+    totalTokenCount: optionalCount,
+  }),
+});
+
+/**
+ * Token usage from a JSON answer or one stream event of `api`, merged into what earlier events
+ * reported; `previous` when the value carries none. Unreadable counts read as absent, never fail.
+ */
+export function usageFromJson(
+  api: ApiKind,
+  value: unknown,
+  previous: TokenUsage | undefined = undefined,
+): TokenUsage | undefined {
+  switch (api) {
+    case "anthropic.messages":
+      return anthropicUsage(value, previous);
+    case "gemini.generate_content":
+    case "gemini.stream_generate_content": {
+      const parsed = GeminiUsage.safeParse(value);
+      if (!parsed.success) return previous;
+      const usage = parsed.data.usageMetadata;
+      const completion = usage.candidatesTokenCount + usage.thoughtsTokenCount;
+      return {
+        prompt_tokens: usage.promptTokenCount,
+        completion_tokens: completion,
+        total_tokens: usage.totalTokenCount ?? usage.promptTokenCount + completion,
+      };
+    }
+    default: {
+      const parsed = OpenAiUsage.safeParse(value);
+      return parsed.success ? parsed.data.usage : previous;
+    }
+  }
+}
+
+function anthropicUsage(value: unknown, previous: TokenUsage | undefined): TokenUsage | undefined {
+  const parsed = AnthropicUsageCarrier.safeParse(value);
+  if (!parsed.success) return previous;
+  const usage = "message" in parsed.data ? parsed.data.message.usage : parsed.data.usage;
+  const input =
+    usage.input_tokens === undefined
+      ? undefined
+      : usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+  const prompt = input ?? previous?.prompt_tokens ?? 0;
+  const completion = usage.output_tokens ?? previous?.completion_tokens ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
 /**
- * Watches a `text/event-stream` response for the usage that OpenAI-compatible providers put in
- * the last chunk (`stream_options.include_usage`). It only reads; the chunks pass unchanged.
+ * Watches a `text/event-stream` response for usage: the last chunk of OpenAI-compatible providers
+ * (`stream_options.include_usage`), Anthropic's message_start and message_delta, Gemini's
+ * usageMetadata. It only reads; the chunks pass unchanged.
  */
 export class StreamUsageReader {
   private usage: TokenUsage | undefined;
@@ -30,13 +98,13 @@ export class StreamUsageReader {
   private pendingBytes = 0;
   private gaveUp = false;
 
-  constructor() {
+  constructor(api: ApiKind) {
     this.parser = createParser({
       onEvent: (event) => {
         this.pendingBytes = 0;
         if (event.data === "[DONE]") return;
         try {
-          this.usage = usageFromJson(JSON.parse(event.data)) ?? this.usage;
+          this.usage = usageFromJson(api, JSON.parse(event.data), this.usage);
         } catch {
           // A chunk that is not JSON carries no usage; the caller's SDK deals with it.
         }

@@ -61,11 +61,11 @@ export function upstreamChanges(
 
 /**
  * Headers the caller must not be able to set or leak: the gateway's own namespace (identity and
- * routing are the gateway's word, never the app's), the gateway API key (it never reaches a
- * provider), and accept-encoding (so answers come back readable for inspection).
+ * routing are the gateway's word, never the app's), the gateway API key in every header identify-caller.ts
+ * reads it from (it never reaches a provider), and accept-encoding (so answers come back readable for inspection).
  */
 export function callerHeadersToStrip(headers: readonly HeaderEntry[]): string[] {
-  const names = new Set<string>(["authorization", "x-api-key", "accept-encoding"]);
+  const names = new Set<string>(["authorization", "x-api-key", "x-goog-api-key", "accept-encoding"]);
   for (const header of headers) {
     if (header.name.startsWith("x-gateway-")) names.add(header.name);
   }

@@ -96,7 +96,7 @@ describe("Azure OpenAI adapter", () => {
   });
 
   it("passes OpenAI-shaped answers through untranslated", () => {
-    assert.equal(azureOpenAiAdapter.translatesAnswers, false);
+    assert.equal(azureOpenAiAdapter.translatesAnswers("openai.chat_completions"), false);
     const body = Buffer.from('{"object":"chat.completion"}');
     assert.deepEqual(azureOpenAiAdapter.translateAnswer(200, body, "gpt-4o"), {
       status: 200,

@@ -1,13 +1,17 @@
 import type { ApiKind } from "../../pipeline/policy-input.ts";
 import type { TranslationFailure } from "../../pipeline/provider-translation.ts";
 
-/** The refusal for an API a translating provider does not serve (it only speaks chat). */
+/**
+ * The refusal for an API a translating provider does not serve: it takes OpenAI chat (translated)
+ * and its own native front (passed through), nothing else; there is no translation between one
+ * provider's native API and another provider.
+ */
 export function chatOnly(provider: string, api: ApiKind): TranslationFailure | undefined {
   if (api === "openai.chat_completions") return undefined;
   return {
     status: 422,
     code: "unsupported_feature",
-    message: `the ${provider} provider serves chat completions only, not ${api}`,
+    message: `the ${provider} provider serves chat completions and its own native API only, not ${api}`,
     param: null,
   };
 }

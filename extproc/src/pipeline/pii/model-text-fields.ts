@@ -1,6 +1,11 @@
-import type { JsonPath } from "../json-string-values.ts";
-import { visitStringValues } from "../json-string-values.ts";
+import { formatPath, type JsonPath, visitStringValues } from "../json-string-values.ts";
 import type { ApiKind } from "../policy-input.ts";
+import {
+  anthropicMessageText,
+  countAnthropicNonTextBlocks,
+  countGeminiNonTextParts,
+  geminiContentText,
+} from "./native-text-fields.ts";
 
 /** Where a piece of text sits in a request, as the policy and the audit see it (never the text). */
 export interface TextLocation {
@@ -58,10 +63,25 @@ export function modelTextFields(api: ApiKind, bodyText: string, body: unknown): 
       start,
       end,
       text: JSON.parse(bodyText.slice(start, end)) as string,
-      jsonEncoded: path.at(-1) === "arguments",
+      // Only OpenAI carries tool-call arguments as JSON text; native APIs carry objects.
+      jsonEncoded: api === "openai.chat_completions" && path.at(-1) === "arguments",
     });
   });
-  return { fields, nonTextParts: api === "openai.chat_completions" ? countNonTextParts(body) : 0 };
+  return { fields, nonTextParts: nonTextParts(api, body) };
+}
+
+function nonTextParts(api: ApiKind, body: unknown): number {
+  switch (api) {
+    case "openai.chat_completions":
+      return countNonTextParts(body);
+    case "anthropic.messages":
+      return countAnthropicNonTextBlocks(body);
+    case "gemini.generate_content":
+    case "gemini.stream_generate_content":
+      return countGeminiNonTextParts(body);
+    default:
+      return 0;
+  }
 }
 
 type Selector = (path: JsonPath) => TextLocation | undefined;
@@ -74,6 +94,11 @@ function selectorFor(api: ApiKind, body: unknown): Selector | undefined {
       return (path) => topLevelText(path, "prompt");
     case "openai.embeddings":
       return (path) => topLevelText(path, "input");
+    case "anthropic.messages":
+      return (path) => anthropicMessageText(path, body);
+    case "gemini.generate_content":
+    case "gemini.stream_generate_content":
+      return (path) => geminiContentText(path, body);
     default:
       return undefined;
   }
@@ -116,12 +141,4 @@ function countNonTextParts(body: unknown): number {
     }
   }
   return count;
-}
-
-function formatPath(path: JsonPath): string {
-  let out = "";
-  for (const segment of path) {
-    out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
-  }
-  return out;
 }

@@ -9,8 +9,21 @@ import type { ApiKind } from "../policy-input.ts";
 import type { Detector } from "./detectors/types.ts";
 import { redactRestoreText, type TextReplacer } from "./stream/redact-restore-text.ts";
 
-/** Where a model writes text in an OpenAI-compatible (non-streamed) answer. */
+/**
+ * Where a model writes text in a (non-streamed) answer: OpenAI's choices; Anthropic's text blocks
+ * and each string of a tool_use `input` (thinking is signed and left as written); Gemini's
+ * candidate part texts and each string of a `functionCall.args`.
+ */
 function isAnswerText(api: ApiKind, path: JsonPath): boolean {
+  if (api === "anthropic.messages") {
+    if (path[0] !== "content" || typeof path[1] !== "number") return false;
+    return (path.length === 3 && path[2] === "text") || (path[2] === "input" && path.length > 3);
+  }
+  if (api === "gemini.generate_content" || api === "gemini.stream_generate_content") {
+    if (path[0] !== "candidates" || typeof path[1] !== "number" || path[2] !== "content") return false;
+    if (path[3] !== "parts" || typeof path[4] !== "number") return false;
+    return (path.length === 6 && path[5] === "text") || (path[5] === "functionCall" && path[6] === "args");
+  }
   if (path[0] !== "choices" || typeof path[1] !== "number") return false;
   if (api === "openai.completions") return path.length === 3 && path[2] === "text";
   if (api !== "openai.chat_completions" || path[2] !== "message") return false;
@@ -42,7 +55,9 @@ export function redactAnswerBody(
     if (!isAnswerText(api, path)) return;
     const original = JSON.parse(bodyText.slice(start, end)) as string;
     const rewrite = (plain: string): string => redactRestoreText(plain, detectors, replacer, counts);
-    const text = path.at(-1) === "arguments" ? rewriteJsonStrings(original, rewrite) : rewrite(original);
+    // OpenAI's tool-call arguments are JSON in a string; the native APIs' are objects, already walked.
+    const jsonText = api === "openai.chat_completions" && path.at(-1) === "arguments";
+    const text = jsonText ? rewriteJsonStrings(original, rewrite) : rewrite(original);
     if (text !== original) edits.push({ start, end, replacement: JSON.stringify(text) });
   });
   return { text: edits.length > 0 ? applyTextEdits(bodyText, edits) : undefined, matches: counts.matches };

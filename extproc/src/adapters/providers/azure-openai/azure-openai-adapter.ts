@@ -30,11 +30,13 @@ export const azureOpenAiAdapter: ProviderAdapter = {
     const request = openAiCompatibleAdapter.translateRequest(api, body, model, provider);
     return request.ok ? { ok: true, value: { ...request.value, path } } : request;
   },
-  translatesAnswers: false,
+  translatesAnswers: () => false,
+  callerHeaders: () => [],
   translateAnswer: openAiCompatibleAdapter.translateAnswer,
   streamTranslator: openAiCompatibleAdapter.streamTranslator,
   // `authorization` too: a caller's or another provider's bearer token must never reach Azure,
   // which would read it as an Entra ID token.
+  refusesGatewayKey: () => false,
   ownedHeaders: ["api-key", "authorization"],
   credentialHeaders: (key) => [{ name: "api-key", value: key }],
 };

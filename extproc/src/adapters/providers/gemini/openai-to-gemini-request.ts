@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ProviderRequest, Translated } from "../../../pipeline/provider-translation.ts";
+import { geminiPath, isGeminiModelId } from "./gemini-path.ts";
 import type { GeminiRequest } from "./gemini-request-types.ts";
 import { OpenAiChatRequest } from "./openai-chat-request-schema.ts";
 import { openAiMessagesToGemini } from "./openai-to-gemini-contents.ts";
@@ -14,9 +15,6 @@ import { rejectUnsupportedFeatures } from "./unsupported-openai-features.ts";
  * caller asked for a stream. The API key header is added by whoever sends the request.
  */
 
-// Gemini model ids; anything else could rewrite the request path.
-const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 function paramOf(issue: z.core.$ZodIssue | undefined): string | null {
   if (!issue || issue.path.length === 0) return null;
   return issue.path
@@ -24,14 +22,8 @@ function paramOf(issue: z.core.$ZodIssue | undefined): string | null {
     .join("");
 }
 
-function geminiPath(model: string, stream: boolean): string {
-  return stream
-    ? `/v1beta/models/${model}:streamGenerateContent?alt=sse`
-    : `/v1beta/models/${model}:generateContent`;
-}
-
 export function openAiChatToGemini(body: unknown, model: string): Translated<ProviderRequest> {
-  if (!MODEL_ID.test(model)) return unsupported(`the model name '${model}'`, "model");
+  if (!isGeminiModelId(model)) return unsupported(`the model name '${model}'`, "model");
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     return invalidRequest("the request body must be a JSON object", null);
   }

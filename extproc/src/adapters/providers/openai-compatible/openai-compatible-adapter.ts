@@ -1,5 +1,5 @@
-import { applyTextEdits } from "../../../pipeline/json-string-values.ts";
 import type { ProviderAdapter, StreamTranslator } from "../../../pipeline/provider-translation.ts";
+import { withModelToken } from "../body-model-token.ts";
 
 const API_PATHS: Readonly<Record<string, string>> = {
   "openai.chat_completions": "/v1/chat/completions",
@@ -26,23 +26,18 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
         },
       };
     }
-    const span = body.topLevelStrings.get("model");
-    const text =
-      span && body.text.slice(span.start, span.end) !== JSON.stringify(model)
-        ? applyTextEdits(body.text, [
-            { start: span.start, end: span.end, replacement: JSON.stringify(model) },
-          ])
-        : body.text;
     const headers = { "content-type": "application/json" };
-    return { ok: true, value: { method: "POST", path, headers, body: Buffer.from(text, "utf8") } };
+    return { ok: true, value: { method: "POST", path, headers, body: withModelToken(body, model) } };
   },
-  translatesAnswers: false,
+  translatesAnswers: () => false,
+  callerHeaders: () => [],
   translateAnswer: (status, body) => ({ status, body, usage: undefined }),
   streamTranslator: (): StreamTranslator => ({
     push: (chunk) => chunk,
     end: () => Buffer.alloc(0),
     usage: () => undefined,
   }),
+  refusesGatewayKey: () => false,
   ownedHeaders: ["authorization", "api-key", "openai-organization", "openai-project"],
   credentialHeaders: (key) => [{ name: "authorization", value: `Bearer ${key}` }],
 };

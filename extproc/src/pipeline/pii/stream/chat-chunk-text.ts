@@ -1,22 +1,13 @@
+import { indexOr, isObject, type JsonObject } from "../../json-object.ts";
 import type { ChoiceTextStreams, FlushedChoice } from "./choice-text-streams.ts";
-
-type JsonObject = Record<string, unknown>;
 
 /** A `chat.completion.chunk` or legacy `text_completion` chunk: an object with a `choices` array. */
 export interface CompletionChunk extends JsonObject {
   choices: unknown[];
 }
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 export function isCompletionChunk(value: unknown): value is CompletionChunk {
   return isObject(value) && Array.isArray(value.choices);
-}
-
-function indexOr(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isInteger(value) ? value : fallback;
 }
 
 /**

@@ -1,15 +1,12 @@
-import {
-  type CompletionChunk,
-  flushedTextChunk,
-  isCompletionChunk,
-  redactChunkText,
-} from "./chat-chunk-text.ts";
+import type { JsonObject } from "../../json-object.ts";
+import { isJsonText } from "../../json-string-values.ts";
 import { ChoiceTextStreams, type TextStreamKind } from "./choice-text-streams.ts";
 import { parseSseEvent, serializeSseEvent } from "./sse-event.ts";
 import { SseEventSplitter } from "./sse-event-splitter.ts";
+import type { SseTextCodec } from "./sse-text-codec.ts";
 import type { StreamTextRedactor } from "./stream-text-redactor.ts";
 
-export interface SseChatStats {
+export interface SseAnswerStats {
   /** Upstream events seen (a partial one at the end included). */
   events: number;
   /** Upstream events sent with their text rewritten. */
@@ -21,8 +18,9 @@ export interface SseChatStats {
 }
 
 /**
- * Redacts an OpenAI-compatible `text/event-stream` answer (chat completion chunks, legacy
- * completions) arriving as arbitrary byte chunks.
+ * Redacts a model's `text/event-stream` answer arriving as arbitrary byte chunks, in the API the
+ * caller speaks: `codec` says where that API writes text (OpenAI chunks, Anthropic message events,
+ * Gemini candidates; see sse-text-codec.ts).
  *
  * Output is whole events only, so every Buffer returned is valid UTF-8 when the upstream's events
  * are, whatever the upstream's chunking. Events whose text is unchanged are passed on
@@ -31,22 +29,26 @@ export interface SseChatStats {
  *
  * Order: every event keeps its place; what moves is only text a redactor holds, which reaches the
  * client in a later event of the same choice and the same stream (content, refusal, text, one
- * tool call's arguments), never before text that preceded it. Events without data (comments,
- * keep-alives) carry no text and pass at once. Any other data event that is not a chunk
- * (`[DONE]`, an error object, non-JSON) may be the last thing the client reads, so all held text
- * is flushed in synthetic chunks placed before it. A choice's text is flushed into the chunk that
- * carries its `finish_reason`.
+ * tool call's arguments, one content block), never before text that preceded it. Events without
+ * data (comments, keep-alives) and events the codec marks as carrying no text pass at once. Any
+ * other data event that carries no text (`[DONE]`, an error object, non-JSON) may be the last
+ * thing the client reads, so all held text is flushed in synthetic events placed before it. A
+ * text that ends (a choice's `finish_reason`, a content block's stop) is flushed where the codec
+ * says.
  */
-export class SseChatRedactor {
+export class SseAnswerRedactor {
   private readonly splitter = new SseEventSplitter();
   private readonly streams: ChoiceTextStreams;
-  private lastChunk: CompletionChunk | undefined;
+  private lastChunk: JsonObject | undefined;
   private events = 0;
   private rewritten = 0;
   private passedThrough = 0;
 
   /** `makeRedactor` gets the stream kind so tool-call arguments (JSON text) can be treated apart. */
-  constructor(makeRedactor: (kind: TextStreamKind) => StreamTextRedactor) {
+  constructor(
+    private readonly codec: SseTextCodec,
+    makeRedactor: (kind: TextStreamKind) => StreamTextRedactor,
+  ) {
     this.streams = new ChoiceTextStreams(makeRedactor);
   }
 
@@ -66,7 +68,7 @@ export class SseChatRedactor {
     return Buffer.concat(out);
   }
 
-  stats(): SseChatStats {
+  stats(): SseAnswerStats {
     const { matches, restored } = this.streams.totals();
     return {
       events: this.events,
@@ -80,15 +82,17 @@ export class SseChatRedactor {
   private handleEvent(raw: Buffer, out: Buffer[]): void {
     this.events++;
     const event = parseSseEvent(raw.toString("utf8"));
-    const chunk = event.data === undefined ? undefined : parseChunk(event.data);
-    if (chunk && redactChunkText(chunk, this.streams)) {
-      this.lastChunk = chunk;
-      this.rewritten++;
-      out.push(Buffer.from(serializeSseEvent(event, JSON.stringify(chunk))));
-      return;
-    }
-    if (chunk) this.lastChunk = chunk;
-    else if (event.data !== undefined) this.flushAll(out);
+    const role = event.data === undefined ? undefined : this.codec.read(parseJson(event.data));
+    if (role?.kind === "text") {
+      const { changed, before } = this.codec.redact(role.chunk, this.streams);
+      if (before !== "") out.push(Buffer.from(before));
+      this.lastChunk = role.chunk;
+      if (changed) {
+        this.rewritten++;
+        out.push(Buffer.from(serializeSseEvent(event, JSON.stringify(role.chunk))));
+        return;
+      }
+    } else if (role?.kind === "other") this.flushAll(out);
     this.passedThrough++;
     out.push(raw);
   }
@@ -103,7 +107,7 @@ export class SseChatRedactor {
   private handleCutEvent(pending: Buffer, out: Buffer[]): void {
     const text = wholeCharacters(pending);
     const event = parseSseEvent(text);
-    if (event.data !== undefined && (event.data === "[DONE]" || isJson(event.data))) {
+    if (event.data !== undefined && (event.data === "[DONE]" || isJsonText(event.data))) {
       this.handleEvent(
         Buffer.from(text.endsWith("\n") || text.endsWith("\r") ? `${text}\n` : `${text}\n\n`),
         out,
@@ -120,27 +124,16 @@ export class SseChatRedactor {
   }
 
   private flushAll(out: Buffer[]): void {
-    for (const flushed of this.streams.flush()) {
-      out.push(Buffer.from(`data: ${JSON.stringify(flushedTextChunk(this.lastChunk, flushed))}\n\n`));
-    }
+    const flushed = this.streams.flush();
+    if (flushed.length > 0) out.push(Buffer.from(this.codec.flushed(this.lastChunk, flushed)));
   }
 }
 
-function parseChunk(data: string): CompletionChunk | undefined {
+function parseJson(data: string): unknown {
   try {
-    const value: unknown = JSON.parse(data);
-    return isCompletionChunk(value) ? value : undefined;
+    return JSON.parse(data) as unknown;
   } catch {
     return undefined;
-  }
-}
-
-function isJson(data: string): boolean {
-  try {
-    JSON.parse(data);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { builtinDetectors } from "../../extproc/src/pipeline/pii/detectors/index.ts";
+import { openAiChunkCodec } from "../../extproc/src/pipeline/pii/stream/openai-chunk-codec.ts";
 import { redactRestoreText } from "../../extproc/src/pipeline/pii/stream/redact-restore-text.ts";
-import { SseChatRedactor } from "../../extproc/src/pipeline/pii/stream/sse-chat-redactor.ts";
+import { SseAnswerRedactor } from "../../extproc/src/pipeline/pii/stream/sse-answer-redactor.ts";
 import { SseEventSplitter } from "../../extproc/src/pipeline/pii/stream/sse-event-splitter.ts";
 import { StreamTextRedactor } from "../../extproc/src/pipeline/pii/stream/stream-text-redactor.ts";
 import { readAsClient } from "./read-as-client.ts";
@@ -62,8 +63,8 @@ function makeRedactor(): StreamTextRedactor {
 function run(
   stream: Buffer,
   cuts: readonly number[],
-): { out: Buffer; pushes: Buffer[]; redactor: SseChatRedactor } {
-  const redactor = new SseChatRedactor(makeRedactor);
+): { out: Buffer; pushes: Buffer[]; redactor: SseAnswerRedactor } {
+  const redactor = new SseAnswerRedactor(openAiChunkCodec, makeRedactor);
   const pushes: Buffer[] = [];
   let at = 0;
   for (const cut of [...cuts, stream.length]) {
@@ -76,7 +77,7 @@ function run(
 
 const oneShot = (text: string) => redactRestoreText(text, detectors, new NumberingReplacer());
 
-describe("SseChatRedactor", () => {
+describe("SseAnswerRedactor", () => {
   const body = Buffer.from(STREAM);
   const expected = new Map([
     ["0/content", oneShot(CHOICE0.join(""))],

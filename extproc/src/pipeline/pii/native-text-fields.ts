@@ -1,0 +1,116 @@
+import { isObject } from "../json-object.ts";
+import { formatPath, type JsonPath } from "../json-string-values.ts";
+import type { TextLocation } from "./model-text-fields.ts";
+
+/**
+ * Which strings of the native APIs' requests a model reads, by path; the values themselves are
+ * found by the one JSON scan of model-text-fields.ts.
+ *
+ * Anthropic Messages: `system` (a string or text blocks) and `messages[i].content` (a string or
+ * blocks: text, tool_use `input` (an object, each of its strings), tool_result `content`), never
+ * what is not text a detector can read: block types, ids and tool names, image and document
+ * `source` (base64 data, media types, URLs), nor thinking blocks, whose signature would no longer
+ * match a redacted text.
+ *
+ * Gemini generateContent: `contents[i].parts[j]` and `systemInstruction.parts[j]`: `text`, and the
+ * strings inside `functionCall.args` and `functionResponse.response`; never `inlineData` or
+ * `fileData` (binary or a URI), names, ids or thought signatures.
+ */
+
+export function anthropicMessageText(path: JsonPath, body: unknown): TextLocation | undefined {
+  if (path[0] === "system") {
+    return path.length === 1 || isTextBlock(path.slice(1))
+      ? { message_index: null, role: "system", field: formatPath(path) }
+      : undefined;
+  }
+  if (path[0] !== "messages" || typeof path[1] !== "number" || path[2] !== "content") return undefined;
+  if (path.length > 3 && !isBlockText(path.slice(3))) return undefined;
+  const message = itemAt(body, "messages", path[1]);
+  return {
+    message_index: path[1],
+    role: typeof message?.role === "string" ? message.role : null,
+    field: formatPath(path.slice(2)),
+  };
+}
+
+/** `[j].text` of a block list. */
+function isTextBlock(path: JsonPath): boolean {
+  return path.length === 2 && typeof path[0] === "number" && path[1] === "text";
+}
+
+/**
+ * Inside a message's block list: a text block's `text`, any string of a tool_use `input` (its keys
+ * are the tool's, so `name` or `id` there is data), and a tool_result's `content` (a string or
+ * text blocks). Everything else is structure, ids, names, sources or signed thinking.
+ */
+function isBlockText(path: JsonPath): boolean {
+  if (isTextBlock(path)) return true;
+  if (typeof path[0] !== "number") return false;
+  if (path[1] === "input") return path.length > 2;
+  if (path[1] !== "content") return false;
+  return path.length === 2 || isTextBlock(path.slice(2));
+}
+
+export function geminiContentText(path: JsonPath, body: unknown): TextLocation | undefined {
+  if (path[0] === "systemInstruction") {
+    return path[1] === "parts" && isPartText(path.slice(2))
+      ? { message_index: null, role: "system", field: formatPath(path) }
+      : undefined;
+  }
+  if (path[0] !== "contents" || typeof path[1] !== "number" || path[2] !== "parts") return undefined;
+  if (!isPartText(path.slice(3))) return undefined;
+  const content = itemAt(body, "contents", path[1]);
+  return {
+    message_index: path[1],
+    role: typeof content?.role === "string" ? content.role : null,
+    field: formatPath(path.slice(2)),
+  };
+}
+
+/** Inside `parts`: `[j].text`, or any string under `[j].functionCall.args` / `[j].functionResponse.response`. */
+function isPartText(path: JsonPath): boolean {
+  if (typeof path[0] !== "number") return false;
+  if (path.length === 2) return path[1] === "text";
+  return (
+    (path[1] === "functionCall" && path[2] === "args") ||
+    (path[1] === "functionResponse" && path[2] === "response")
+  );
+}
+
+/** Image and document blocks (also inside tool results): passed untouched, counted for the policy. */
+export function countAnthropicNonTextBlocks(body: unknown): number {
+  let count = 0;
+  const visit = (blocks: unknown): void => {
+    if (!Array.isArray(blocks)) return;
+    for (const block of blocks) {
+      if (!isObject(block)) continue;
+      if (block.type === "image" || block.type === "document") count += 1;
+      if (block.type === "tool_result") visit(block.content);
+    }
+  };
+  for (const message of arrayAt(body, "messages")) if (isObject(message)) visit(message.content);
+  return count;
+}
+
+/** Inline data and file references: passed untouched, counted for the policy. */
+export function countGeminiNonTextParts(body: unknown): number {
+  let count = 0;
+  const contents = [...arrayAt(body, "contents"), isObject(body) ? body.systemInstruction : undefined];
+  for (const content of contents) {
+    if (!isObject(content) || !Array.isArray(content.parts)) continue;
+    for (const part of content.parts) {
+      if (isObject(part) && (part.inlineData !== undefined || part.fileData !== undefined)) count += 1;
+    }
+  }
+  return count;
+}
+
+function arrayAt(body: unknown, key: string): unknown[] {
+  const value = isObject(body) ? body[key] : undefined;
+  return Array.isArray(value) ? value : [];
+}
+
+function itemAt(body: unknown, key: string, index: number): Record<string, unknown> | undefined {
+  const item = arrayAt(body, key)[index];
+  return isObject(item) ? item : undefined;
+}

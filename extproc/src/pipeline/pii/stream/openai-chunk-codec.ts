@@ -1,0 +1,24 @@
+import {
+  type CompletionChunk,
+  flushedTextChunk,
+  isCompletionChunk,
+  redactChunkText,
+} from "./chat-chunk-text.ts";
+import { OTHER, type SseTextCodec } from "./sse-text-codec.ts";
+
+/**
+ * OpenAI-compatible streams: `chat.completion.chunk` and legacy `text_completion` chunks. A
+ * choice's held text goes into the chunk that carries its finish_reason; anything that is not a
+ * chunk (`[DONE]`, an error) gets the held text in synthetic chunks before it.
+ */
+export const openAiChunkCodec: SseTextCodec = {
+  read: (data) => (isCompletionChunk(data) ? { kind: "text", chunk: data } : OTHER),
+  redact: (chunk, streams) => ({ changed: redactChunkText(chunk as CompletionChunk, streams), before: "" }),
+  flushed: (template, flushed) =>
+    flushed
+      .map(
+        (choice) =>
+          `data: ${JSON.stringify(flushedTextChunk(template as CompletionChunk | undefined, choice))}\n\n`,
+      )
+      .join(""),
+};

@@ -1,0 +1,66 @@
+import type { JsonObject } from "../../json-object.ts";
+import type { ChoiceTextStreams, FlushedChoice } from "./choice-text-streams.ts";
+
+/**
+ * How one API writes model text into a `text/event-stream` answer, for the one SSE redactor
+ * (sse-answer-redactor.ts) that serves them all: OpenAI chunks, Anthropic's message events and
+ * Gemini's GenerateContentResponse chunks. A codec knows where the text pieces sit, which event
+ * ends a text, and how to carry text that was held back; the redactor does the rest (cutting
+ * events, holding back, flushing, keeping every other byte).
+ */
+export type SseEventRole =
+  /** An event carrying model text (or ending some): the codec rewrites it. */
+  | { readonly kind: "text"; readonly chunk: JsonObject }
+  /** An event that carries no text and ends none (a keep-alive, a block start): it passes as is. */
+  | { readonly kind: "pass" }
+  /** Anything else may be the last thing the client reads: held text is flushed before it. */
+  | { readonly kind: "other" };
+
+export interface SseTextCodec {
+  /** `data` is the event's data parsed as JSON, undefined when it is not JSON. */
+  read(data: unknown): SseEventRole;
+  /**
+   * Passes the chunk's text pieces through `streams`, writing back in place what they release;
+   * texts that end with this chunk are flushed, into the chunk itself or into `before`: events
+   * (serialised) to send ahead of it.
+   */
+  redact(
+    chunk: JsonObject,
+    streams: ChoiceTextStreams,
+  ): { readonly changed: boolean; readonly before: string };
+  /** Events (serialised) carrying text flushed outside any text event, shaped after the last chunk. */
+  flushed(template: JsonObject | undefined, flushed: readonly FlushedChoice[]): string;
+}
+
+export const PASS: SseEventRole = { kind: "pass" };
+export const OTHER: SseEventRole = { kind: "other" };
+
+/** Rewrites every string inside a value (a tool call's argument object) in place; true when any changed. */
+export function rewriteStrings(value: unknown, rewrite: (text: string) => string): boolean {
+  if (Array.isArray(value)) {
+    let changed = false;
+    value.forEach((item, i) => {
+      if (typeof item === "string") {
+        const next = rewrite(item);
+        if (next !== item) {
+          value[i] = next;
+          changed = true;
+        }
+      } else if (rewriteStrings(item, rewrite)) changed = true;
+    });
+    return changed;
+  }
+  if (typeof value !== "object" || value === null) return false;
+  const record = value as JsonObject;
+  let changed = false;
+  for (const [key, item] of Object.entries(record)) {
+    if (typeof item === "string") {
+      const next = rewrite(item);
+      if (next !== item) {
+        record[key] = next;
+        changed = true;
+      }
+    } else if (rewriteStrings(item, rewrite)) changed = true;
+  }
+  return changed;
+}

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { builtinDetectors } from "../../extproc/src/pipeline/pii/detectors/index.ts";
+import { redactAnswerBody } from "../../extproc/src/pipeline/pii/response-pii.ts";
+import type { TextReplacer } from "../../extproc/src/pipeline/pii/stream/redact-restore-text.ts";
+
+/** Where the native APIs' JSON answers carry model text: only there are values redacted or restored. */
+const detectors = builtinDetectors();
+const replacer: TextReplacer = {
+  replacementFor: (match) => `[${match.type}]`,
+  restore: new Map([["[EMAIL_1]", "jane.doe@example.com"]]),
+};
+
+describe("redacting a native JSON answer", () => {
+  it("rewrites Anthropic's text blocks and tool_use input strings, not ids or signed thinking", () => {
+    const answer = {
+      id: "msg_1@example.com",
+      type: "message",
+      content: [
+        { type: "thinking", thinking: "mail bob@mail.example.org", signature: "sig" },
+        { type: "text", text: "Write to [EMAIL_1] or bob@mail.example.org" },
+        {
+          type: "tool_use",
+          id: "toolu_1",
+          name: "send",
+          input: { to: "bob@mail.example.org", cc: ["[EMAIL_1]"] },
+        },
+      ],
+      usage: { input_tokens: 1, output_tokens: 2 },
+    };
+    const result = redactAnswerBody("anthropic.messages", JSON.stringify(answer), detectors, replacer);
+    const rewritten = JSON.parse(result.text ?? "{}") as typeof answer;
+    assert.equal(rewritten.id, answer.id);
+    assert.deepEqual(rewritten.content[0], answer.content[0]);
+    assert.equal(rewritten.content[1]?.text, "Write to jane.doe@example.com or [EMAIL]");
+    assert.deepEqual(rewritten.content[2]?.input, { to: "[EMAIL]", cc: ["jane.doe@example.com"] });
+    assert.equal(result.matches.get("EMAIL"), 2);
+  });
+
+  it("rewrites Gemini's candidate part texts and functionCall args", () => {
+    const answer = {
+      candidates: [
+        {
+          content: {
+            role: "model",
+            parts: [
+              { text: "Write to [EMAIL_1], call +1 (415) 555-2671" },
+              { functionCall: { name: "send", args: { to: "bob@mail.example.org" } } },
+            ],
+          },
+          finishReason: "STOP",
+        },
+      ],
+      modelVersion: "gemini-2.5-flash",
+    };
+    const result = redactAnswerBody("gemini.generate_content", JSON.stringify(answer), detectors, replacer);
+    const rewritten = JSON.parse(result.text ?? "{}") as typeof answer;
+    const parts = rewritten.candidates[0]?.content.parts;
+    assert.equal(parts?.[0]?.text, "Write to jane.doe@example.com, call [PHONE]");
+    assert.deepEqual(parts?.[1]?.functionCall, { name: "send", args: { to: "[EMAIL]" } });
+  });
+});

@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { modelTextFields } from "../../extproc/src/pipeline/pii/model-text-fields.ts";
+import type { ApiKind } from "../../extproc/src/pipeline/policy-input.ts";
+
+/** The strings of a native request a model reads (and the PII scan sees), with where they sit. */
+function readFields(api: ApiKind, body: unknown) {
+  const text = JSON.stringify(body);
+  const scan = modelTextFields(api, text, body);
+  return {
+    fields: scan.fields.map(
+      (field) =>
+        `${field.location.message_index}/${field.location.role}/${field.location.field}=${field.text}`,
+    ),
+    nonTextParts: scan.nonTextParts,
+  };
+}
+
+describe("the text an Anthropic Messages request gives a model", () => {
+  it("reads system, message text, tool_use input strings and tool_result content; skips ids, names and sources", () => {
+    const result = readFields("anthropic.messages", {
+      model: "claude-haiku-4-5",
+      max_tokens: 100,
+      system: [{ type: "text", text: "sys a@b.example", cache_control: { type: "ephemeral" } }],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "hello" },
+            { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } },
+            { type: "document", source: { type: "text", media_type: "text/plain", data: "doc" } },
+          ],
+        },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", thinking: "hmm", signature: "sig" },
+            {
+              type: "tool_use",
+              id: "toolu_1",
+              name: "lookup",
+              input: { name: "Jane", nested: { email: "j@x.example" }, n: 3 },
+            },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "text", text: "found" }] },
+            { type: "tool_result", tool_use_id: "toolu_2", content: "plain result" },
+          ],
+        },
+        { role: "assistant", content: "a string reply" },
+      ],
+    });
+    assert.deepEqual(result.fields, [
+      "null/system/system[0].text=sys a@b.example",
+      "0/user/content[0].text=hello",
+      "1/assistant/content[1].input.name=Jane",
+      "1/assistant/content[1].input.nested.email=j@x.example",
+      "2/user/content[0].content[0].text=found",
+      "2/user/content[1].content=plain result",
+      "3/assistant/content=a string reply",
+    ]);
+    assert.equal(result.nonTextParts, 2);
+  });
+
+  it("reads a system prompt given as a string", () => {
+    const result = readFields("anthropic.messages", {
+      model: "m",
+      max_tokens: 1,
+      system: "be brief",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    assert.deepEqual(result.fields, ["null/system/system=be brief", "0/user/content=hi"]);
+  });
+});
+
+describe("the text a Gemini generateContent request gives a model", () => {
+  it("reads part text, function call args and function responses; skips inline data, files and names", () => {
+    for (const api of ["gemini.generate_content", "gemini.stream_generate_content"] as const) {
+      const result = readFields(api, {
+        systemInstruction: { parts: [{ text: "sys" }] },
+        contents: [
+          {
+            role: "user",
+            parts: [
+              { text: "hello" },
+              { inlineData: { mimeType: "image/png", data: "iVBORw0KGgo=" } },
+              { fileData: { mimeType: "application/pdf", fileUri: "gs://b/f.pdf" } },
+            ],
+          },
+          {
+            role: "model",
+            parts: [
+              {
+                functionCall: { id: "c1", name: "lookup", args: { who: "Jane", deep: ["x"] } },
+                thoughtSignature: "c2ln",
+              },
+            ],
+          },
+          {
+            role: "user",
+            parts: [{ functionResponse: { name: "lookup", response: { email: "j@x.example" } } }],
+          },
+        ],
+        generationConfig: { stopSequences: ["END"] },
+      });
+      assert.deepEqual(result.fields, [
+        "null/system/systemInstruction.parts[0].text=sys",
+        "0/user/parts[0].text=hello",
+        "1/model/parts[0].functionCall.args.who=Jane",
+        "1/model/parts[0].functionCall.args.deep[0]=x",
+        "2/user/parts[0].functionResponse.response.email=j@x.example",
+      ]);
+      assert.equal(result.nonTextParts, 2);
+    }
+  });
+});
