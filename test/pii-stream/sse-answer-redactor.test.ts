@@ -185,6 +185,41 @@ describe("SseAnswerRedactor", () => {
   });
 });
 
+describe("restoring into streamed tool-call arguments", () => {
+  it("writes the original as JSON string content, so the arguments stay valid JSON whatever it holds", () => {
+    const original = 'O\'Brien "Bob" \\ C:\\temp\nline two';
+    const restore = new Map([["[NAME_1]", original]]);
+    const pieces = ['{"to":"[NA', 'ME_1]","cc":"[NAME_1', ']"}'];
+    const events = [
+      chunk([
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: 0, id: "c1", function: { name: "send", arguments: "" } }] },
+        },
+      ]),
+      ...pieces.map((args) =>
+        chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args } }] } }]),
+      ),
+      chunk([{ index: 0, delta: {}, finish_reason: "tool_calls" }]),
+      "data: [DONE]\n\n",
+    ].join("");
+    const input = Buffer.from(events);
+    for (let cut = 0; cut <= input.length; cut += 7) {
+      const redactor = new SseAnswerRedactor(
+        openAiChunkCodec,
+        (kind) => new StreamTextRedactor(detectors, new NumberingReplacer(restore), kind === "arguments"),
+      );
+      const out = Buffer.concat([
+        redactor.push(input.subarray(0, cut)),
+        redactor.push(input.subarray(cut)),
+        redactor.end(),
+      ]);
+      const args = readAsClient(out).texts.get("0/tool0") ?? "";
+      assert.deepEqual(JSON.parse(args), { to: original, cc: original }, `cut at ${cut}`);
+    }
+  });
+});
+
 describe("an event that never ends", () => {
   it("is refused once it outgrows the bound instead of being held without limit", () => {
     const splitter = new SseEventSplitter(64);

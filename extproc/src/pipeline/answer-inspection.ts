@@ -79,9 +79,15 @@ export class AnswerInspection {
     this.streamUsage = new StreamUsageReader(policy?.api ?? "unknown");
     if (policy?.rewrite) {
       const replacer = answerReplacer(policy);
+      const codec = sseTextCodecFor(policy.api);
       this.sse = new SseAnswerRedactor(
-        sseTextCodecFor(policy.api),
-        () => new StreamTextRedactor(policy.detectors, replacer),
+        codec,
+        (kind) =>
+          new StreamTextRedactor(
+            policy.detectors,
+            replacer,
+            kind === "arguments" && codec.argumentsAreJsonText,
+          ),
       );
     }
     return { kind: "continue", responseBodyMode: "streamed" };

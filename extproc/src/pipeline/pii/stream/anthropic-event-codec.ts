@@ -11,6 +11,7 @@ import { OTHER, PASS, type SseTextCodec } from "./sse-text-codec.ts";
  * flush. Thinking deltas are signed and pass as written.
  */
 export const anthropicEventCodec: SseTextCodec = {
+  argumentsAreJsonText: true,
   read(data) {
     if (!isObject(data)) return OTHER;
     switch (data.type) {

@@ -9,6 +9,7 @@ import { OTHER, rewriteStrings, type SseTextCodec } from "./sse-text-codec.ts";
  * whole, so the strings of its args are rewritten on the spot. Thought parts pass as written.
  */
 export const geminiChunkCodec: SseTextCodec = {
+  argumentsAreJsonText: false,
   read: (data) =>
     isObject(data) && (Array.isArray(data.candidates) || isObject(data.usageMetadata))
       ? { kind: "text", chunk: data }

@@ -12,6 +12,7 @@ import { OTHER, type SseTextCodec } from "./sse-text-codec.ts";
  * chunk (`[DONE]`, an error) gets the held text in synthetic chunks before it.
  */
 export const openAiChunkCodec: SseTextCodec = {
+  argumentsAreJsonText: true,
   read: (data) => (isCompletionChunk(data) ? { kind: "text", chunk: data } : OTHER),
   redact: (chunk, streams) => ({ changed: redactChunkText(chunk as CompletionChunk, streams), before: "" }),
   flushed: (template, flushed) =>

@@ -13,7 +13,15 @@ export class PlaceholderRestorer {
   private keys: string[] = [];
   private longest = 0;
 
-  constructor(private readonly restore: ReadonlyMap<string, string>) {}
+  /**
+   * `asJsonText`: the text is JSON (a streamed tool call's arguments), where a placeholder sits
+   * inside a string literal, so an original is written as string content: quotes, backslashes and
+   * control characters escaped, and the arguments stay valid JSON whatever the value holds.
+   */
+  constructor(
+    private readonly restore: ReadonlyMap<string, string>,
+    private readonly asJsonText = false,
+  ) {}
 
   get active(): boolean {
     return this.restore.size > 0;
@@ -35,7 +43,7 @@ export class PlaceholderRestorer {
       const original = this.restore.get(token);
       if (original === undefined) return token;
       onRestore();
-      return original;
+      return this.asJsonText ? JSON.stringify(original).slice(1, -1) : original;
     });
   }
 

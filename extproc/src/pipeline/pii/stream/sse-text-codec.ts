@@ -17,6 +17,12 @@ export type SseEventRole =
   | { readonly kind: "other" };
 
 export interface SseTextCodec {
+  /**
+   * True when the `arguments` texts this codec passes are JSON text in pieces (OpenAI's
+   * `arguments` deltas, Anthropic's `partial_json`); false when they are decoded string values
+   * (Gemini's `args` object, walked string by string and serialised again).
+   */
+  readonly argumentsAreJsonText: boolean;
   /** `data` is the event's data parsed as JSON, undefined when it is not JSON. */
   read(data: unknown): SseEventRole;
   /**

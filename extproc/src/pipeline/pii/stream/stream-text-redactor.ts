@@ -67,6 +67,8 @@ export class StreamTextRedactor {
   constructor(
     private readonly detectors: readonly Detector[],
     private readonly replacer: TextReplacer,
+    /** The text is JSON (tool-call arguments as OpenAI and Anthropic stream them): see PlaceholderRestorer. */
+    jsonText = false,
   ) {
     let maxEntityLength = 1;
     let maxBlockLength = 0;
@@ -79,7 +81,7 @@ export class StreamTextRedactor {
     }
     this.opaqueLength = opaqueLength;
     this.limits = { maxEntityLength, maxBlockLength };
-    this.restorer = new PlaceholderRestorer(replacer.restore);
+    this.restorer = new PlaceholderRestorer(replacer.restore, jsonText);
   }
 
   /** Returns the text that is final and may be sent now (possibly ""). */
