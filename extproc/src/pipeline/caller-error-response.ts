@@ -1,5 +1,11 @@
 import type { HeaderList, RespondAction } from "../protocol/http-exchange.ts";
-import { errorStatus, GATEWAY_ERRORS, type GatewayError } from "./gateway-errors.ts";
+import {
+  errorStatus,
+  errorTypeForStatus,
+  GATEWAY_ERRORS,
+  type GatewayError,
+  type StatusErrorType,
+} from "./gateway-errors.ts";
 import type { ApiKind } from "./policy-input.ts";
 
 /**
@@ -63,23 +69,11 @@ function errorBody(
   }
 }
 
-type AnthropicErrorType =
-  | "invalid_request_error"
-  | "authentication_error"
-  | "permission_error"
-  | "not_found_error"
-  | "rate_limit_error"
-  | "api_error"
-  | "overloaded_error";
+type AnthropicErrorType = StatusErrorType | "overloaded_error";
 
 function anthropicErrorType(error: GatewayError, status: number): AnthropicErrorType {
   if (error.code === "overloaded") return "overloaded_error";
-  if (status === 401) return "authentication_error";
-  if (status === 403) return "permission_error";
-  if (status === 404) return "not_found_error";
-  if (status === 429) return "rate_limit_error";
-  if (status >= 500) return "api_error";
-  return "invalid_request_error";
+  return errorTypeForStatus(status);
 }
 
 /** The google.rpc.Code name Google's HTTP mapping gives a status (google/rpc/code.proto). */

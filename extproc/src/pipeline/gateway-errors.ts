@@ -54,3 +54,24 @@ export const fail = <T = never>(
 export function errorStatus(error: GatewayError): number {
   return error.status ?? GATEWAY_ERRORS[error.code].status;
 }
+
+/**
+ * The error type OpenAI's and Anthropic's APIs give an HTTP status (their names agree), for
+ * refusals whose status was not chosen from the catalogue: a policy's deny status, a provider's.
+ */
+export type StatusErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "api_error";
+
+export function errorTypeForStatus(status: number): StatusErrorType {
+  if (status === 401) return "authentication_error";
+  if (status === 403) return "permission_error";
+  if (status === 404) return "not_found_error";
+  if (status === 429) return "rate_limit_error";
+  if (status >= 500) return "api_error";
+  return "invalid_request_error";
+}

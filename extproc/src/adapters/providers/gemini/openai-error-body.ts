@@ -1,3 +1,5 @@
+import { errorTypeForStatus } from "../../../pipeline/gateway-errors.ts";
+
 /**
  * OpenAI's error shape, `{"error": {"message", "type", "param", "code"}}`, which the openai SDK
  * turns into an APIError with `status`, `code` and `type`, both as a JSON body and as a stream event.
@@ -10,22 +12,13 @@ export interface OpenAiError {
   readonly code: string;
 }
 
-export function openAiErrorType(status: number): string {
-  if (status === 401) return "authentication_error";
-  if (status === 403) return "permission_error";
-  if (status === 404) return "not_found_error";
-  if (status === 429) return "rate_limit_error";
-  if (status >= 500) return "api_error";
-  return "invalid_request_error";
-}
-
 export function openAiError(
   status: number,
   code: string,
   message: string,
   param: string | null = null,
 ): OpenAiError {
-  return { message, type: openAiErrorType(status), param, code };
+  return { message, type: errorTypeForStatus(status), param, code };
 }
 
 export function openAiErrorBuffer(error: OpenAiError): Buffer {
