@@ -12,6 +12,7 @@ reason_priority := [
 	"model_not_allowed_for_team",
 	"alias_no_approved_target",
 	"model_catalogue_invalid",
+	"data_residency",
 	"pii_blocked",
 ]
 

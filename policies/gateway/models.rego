@@ -61,7 +61,7 @@ failures["model_catalogue_invalid"] := {
 	]),
 } if {
 	model_entry
-	not route
+	not planned_route
 	not alias_without_usable_target
 }
 
@@ -84,11 +84,19 @@ catalogue_route := alias_route if alias_entry
 
 catalogue_route := plain_route if not has_targets(model_entry)
 
-# The route the request takes: a routing rule (routing.rego) may send it elsewhere, for example
-# to a self-hosted model when it carries personal data; otherwise the catalogue's.
-route := r if {
+# The route the catalogue and the routing rules (routing.rego) plan: personal data may go to a
+# self-hosted model, a schedule may pick another model at some hours; otherwise the catalogue's.
+planned_route := r if {
 	r := rerouted
+} else := r if {
+	r := scheduled_route
 } else := catalogue_route
+
+# The route the request takes: the planned one, unless the caller's data residency (routing.rego)
+# moves it to a provider in an allowed region. Neither: no route, and data_residency says why.
+route := planned_route if residency_allows(planned_route)
+
+route := residency_route if not residency_allows(planned_route)
 
 plain_route := {"provider": provider, "model": provider_model} if {
 	provider := model_entry.provider

@@ -556,3 +556,42 @@ describe("an alias whose targets share a priority shares traffic by weight", () 
     assert.deepEqual(answeredBy, ["anthropic", "gemini", "anthropic", "gemini"]);
   });
 });
+
+describe("data residency keeps a region's keys on providers in that region", () => {
+  let erin: OpenAI;
+  before(() => {
+    erin = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.erin, maxRetries: 0 });
+  });
+
+  it("serves an EU key's gpt-4o-mini from the EU Azure deployment, and audits where it went", async () => {
+    const before = gw.azure.requests.length;
+    const { data, response } = await erin.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hello from the eu" }] })
+      .withResponse();
+    assert.equal(data.choices[0]?.message.content, "Echo: hello from the eu");
+    assert.equal(gw.azure.requests.length, before + 1, "the EU deployment answered");
+    const row = await gw.auditRow<ProviderRow>(response.headers.get("x-request-id") ?? "");
+    assert.deepEqual(
+      { provider: row.provider, routed_model: row.routed_model, status: row.status },
+      { provider: "azure", routed_model: "gpt-4o", status: 200 },
+    );
+  });
+
+  it("refuses an EU key a model served only outside the EU, naming the rule", async () => {
+    const before = gw.anthropic.requests.length;
+    const error = await erin.chat.completions
+      .create({ model: "claude-haiku-4-5", messages: [{ role: "user", content: "hi" }] })
+      .catch((caught: unknown) => caught);
+    assert.ok(error instanceof OpenAI.PermissionDeniedError);
+    assert.match(
+      error.message,
+      /keys of region 'eu' may only reach providers in eu; model 'claude-haiku-4-5' is served from us/,
+    );
+    assert.equal(gw.anthropic.requests.length, before, "nothing reached the provider");
+    const row = await gw.auditRow<{ decision: string; reason_codes: string[] }>(error.requestID ?? "");
+    assert.deepEqual(
+      { decision: row.decision, reason_codes: row.reason_codes },
+      { decision: "deny", reason_codes: ["data_residency"] },
+    );
+  });
+});

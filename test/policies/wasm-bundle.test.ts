@@ -14,7 +14,7 @@ import {
   type ApiKind,
   type PiiSummary,
   PolicyInput,
-  type Principal,
+  Principal,
 } from "../../extproc/src/pipeline/policy-input.ts";
 
 // Proves that the Wasm bundle the gateway loads decides like `opa test` says the Rego does: the
@@ -68,6 +68,9 @@ const BundleData = z.object({
         })
         .strict(),
       audit: z.object({ store_prompt: z.boolean() }).strict(),
+      routing: z
+        .object({ residency: z.record(z.string(), z.unknown()), schedules: z.array(z.unknown()) })
+        .strict(),
     })
     .strict(),
 });
@@ -90,13 +93,21 @@ const alice: Principal = {
   user: "alice@example.com",
   team: "research",
   roles: ["developer"],
+  region: null,
 };
-const bob: Principal = { key_id: "demo-bob", user: "bob@example.com", team: "marketing", roles: ["analyst"] };
+const bob: Principal = {
+  key_id: "demo-bob",
+  user: "bob@example.com",
+  team: "marketing",
+  roles: ["analyst"],
+  region: null,
+};
 const admin: Principal = {
   key_id: "demo-admin",
   user: "admin@example.com",
   team: "platform",
   roles: ["admin"],
+  region: null,
 };
 
 const routes: Record<ApiKind, { method: string; path: string }> = {
@@ -213,8 +224,24 @@ describe("the built Wasm policy bundle", async () => {
   });
 
   it("holds the demo keys under gateway.keys by their SHA-256", () => {
-    const hash = createHash("sha256").update("gwk_demo_alice_7f3c9a").digest("hex");
-    assert.deepEqual(data.gateway.keys[hash], alice);
+    const hash = (key: string) => createHash("sha256").update(key).digest("hex");
+    // The data names no region for alice; the gateway's key directory fills in null.
+    assert.deepEqual(Principal.parse(data.gateway.keys[hash("gwk_demo_alice_7f3c9a")]), alice);
+    assert.equal(Principal.parse(data.gateway.keys[hash("gwk_demo_erin_5b8d20")]).region, "eu");
+  });
+
+  it("keeps a region's key on providers in that region: rerouted when it can be, refused when not", () => {
+    const erin: Principal = { ...alice, key_id: "demo-erin", user: "erin@example.eu", region: "eu" };
+    assert.deepEqual(decide(policy, inputFor("openai.chat_completions", erin, "gpt-4o-mini")).route, {
+      provider: "azure",
+      model: "gpt-4o",
+    });
+    const refused = decide(policy, inputFor("openai.chat_completions", erin, "claude-haiku-4-5"));
+    assert.equal(refused.allow, false);
+    assert.deepEqual(
+      refused.reasons.map((reason) => reason.code),
+      ["data_residency"],
+    );
   });
 
   it("allows an approved chat model for every team and routes to its provider model", () => {

@@ -26,6 +26,8 @@ export const DEMO_KEYS = {
   alice: "gwk_demo_alice_7f3c9a",
   bob: "gwk_demo_bob_41d2e8",
   admin: "gwk_demo_admin_c05e11",
+  /** Region `eu`: data residency keeps her requests on EU providers. */
+  erin: "gwk_demo_erin_5b8d20",
 } as const;
 
 /** The whole data path on loopback: harness (Envoy) → processor → demo upstream, audit in ClickHouse. */

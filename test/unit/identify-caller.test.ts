@@ -3,7 +3,13 @@ import { describe, it } from "node:test";
 import { identifyCaller } from "../../extproc/src/pipeline/identify-caller.ts";
 import { hashApiKey, type KeyDirectory } from "../../extproc/src/pipeline/key-directory.ts";
 
-const alice = { key_id: "k-alice", user: "alice@example.com", team: "research", roles: ["developer"] };
+const alice = {
+  key_id: "k-alice",
+  user: "alice@example.com",
+  team: "research",
+  roles: ["developer"],
+  region: null,
+};
 const keys: KeyDirectory = new Map([[hashApiKey("secret-alice"), alice]]);
 const headers = (...pairs: [string, string][]) => pairs.map(([name, value]) => ({ name, value }));
 

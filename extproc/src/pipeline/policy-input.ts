@@ -29,6 +29,13 @@ export const Principal = z
     user: z.string().describe("The user the key belongs to."),
     team: z.string().describe("The team the key belongs to."),
     roles: z.array(z.string()).describe("Roles granted to the key."),
+    region: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe(
+        "Where the key holder's data must be processed (data residency, e.g. `eu`); null when the key names none.",
+      ),
   })
   .describe("Who is calling, resolved from the API key by its SHA-256 hash in the bundle's data.");
 export type Principal = z.infer<typeof Principal>;
