@@ -92,6 +92,12 @@ Apps on Anthropic's or Gemini's own API reach those providers natively (no trans
   curl -s ${harness.url}/v1beta/models/gemini-2.5-flash:generateContent -H 'x-goog-api-key: ${DEMO_KEY}' \\
     -H 'content-type: application/json' -d '{"contents":[{"parts":[{"text":"hello"}]}]}'
 
+A key of region eu (data residency) is served from the EU Azure deployment instead, and refused
+models served only outside the EU (try "claude-haiku-4-5"):
+  curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer gwk_demo_erin_5b8d20' \\
+    -H 'content-type: application/json' \\
+    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}]}'
+
 And one the policy refuses (403, OpenAI error shape):
   curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer ${DEMO_KEY}' \\
     -H 'content-type: application/json' \\
