@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -424,6 +425,55 @@ describe("failover across providers by Envoy's retry and priority machinery", ()
       { decision: row.decision, reason_codes: row.reason_codes, status: row.status },
       { decision: "deny", reason_codes: ["alias_no_approved_target"], status: 403 },
     );
+  });
+});
+
+describe("failover when the first provider cannot be reached at all", () => {
+  let unreachable: GatewayUnderTest;
+  before(async () => {
+    // A port that was just free: the connection is refused, as for a provider that is down.
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    unreachable = await startGatewayUnderTest({
+      clusters: { provider_anthropic: `http://127.0.0.1:${closedPort}` },
+    });
+  });
+  after(async () => {
+    await unreachable.close();
+  });
+
+  it("answers from the second provider and audits both attempts", async () => {
+    const app = new OpenAI({ baseURL: `${unreachable.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const { data, response } = await app.chat.completions
+      .create({ model: "smart", messages: [{ role: "user", content: "is anyone there?" }] })
+      .withResponse();
+    assert.equal(data.choices[0]?.message.content, "Echo: is anyone there?");
+    const requestId = response.headers.get("x-request-id") ?? "";
+    const row = await unreachable.auditRow<{ provider: string; attempts: number; status: number }>(requestId);
+    assert.deepEqual(
+      { provider: row.provider, attempts: row.attempts, status: row.status },
+      { provider: "gemini", attempts: 2, status: 200 },
+    );
+    const attempts = await unreachable.rowsWithin<{
+      attempt: number;
+      provider: string;
+      status: number;
+      outcome: string;
+    }>(
+      `SELECT attempt, provider, status, outcome FROM ${unreachable.attemptsTable}
+       WHERE request_id = '${requestId.replace(/'/g, "")}' ORDER BY attempt`,
+      2,
+    );
+    assert.deepEqual(attempts, [
+      // No connection, so no status: the attempt ended before any answer.
+      { attempt: 1, provider: "anthropic", status: 0, outcome: "aborted" },
+      { attempt: 2, provider: "gemini", status: 200, outcome: "completed" },
+    ]);
   });
 });
 

@@ -61,6 +61,8 @@ export interface GatewayUnderTestOptions {
   readonly bundlePath?: string;
   /** Harness settings a test sizes for itself (e.g. a per-try timeout in milliseconds). */
   readonly harness?: Pick<EnvoyHarnessOptions, "perTryTimeoutMs" | "now" | "randomValue">;
+  /** Cluster addresses that replace the mock providers' (e.g. a port nothing listens on). */
+  readonly clusters?: Readonly<Record<string, string>>;
 }
 
 export async function startGatewayUnderTest(
@@ -95,7 +97,7 @@ export async function startGatewayUnderTest(
   const harness = await startEnvoyHarness({
     envoyConfigPath: "envoy/envoy.yaml",
     processorAddress: `127.0.0.1:${gateway.port}`,
-    clusters: providers.clusters,
+    clusters: { ...providers.clusters, ...options.clusters },
     ...options.harness,
   });
   const table = `${database}.${chConfig.table}`;
