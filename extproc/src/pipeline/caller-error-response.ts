@@ -2,7 +2,6 @@ import type { HeaderList, RespondAction } from "../protocol/http-exchange.ts";
 import {
   errorStatus,
   errorTypeForStatus,
-  GATEWAY_ERRORS,
   type GatewayError,
   type StatusErrorType,
 } from "./gateway-errors.ts";
@@ -64,7 +63,7 @@ function errorBody(
       };
     default:
       return {
-        error: { message, type: GATEWAY_ERRORS[error.code].type, param: error.param ?? null, code },
+        error: { message, type: errorTypeForStatus(status), param: error.param ?? null, code },
       };
   }
 }
