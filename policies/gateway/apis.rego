@@ -1,7 +1,7 @@
 package gateway
 
 # The APIs the gateway serves; anything else is denied with 404.
-known_apis := model_apis | {"openai.models"}
+known_apis := model_apis | listing_apis
 
 api_known if input.request.api in known_apis
 
@@ -18,8 +18,24 @@ model_apis := {
 
 model_api if input.request.api in model_apis
 
-# GET /v1/models is answered by the gateway itself, listing what this caller may use.
-model_listing if input.request.api == "openai.models"
+# GET /v1/models (and /v1/models/{id}) is answered by the gateway itself, listing what this caller
+# may use, in the shape of the caller's SDK: OpenAI's, Anthropic's or Gemini's.
+listing_apis := {"openai.models", "anthropic.models", "gemini.models"}
+
+model_listing if input.request.api in listing_apis
+
+# A native SDK's listing shows the models its own front can reach; OpenAI's shows them all.
+listing_front_serves(_) if input.request.api == "openai.models"
+
+listing_front_serves(entry) if {
+	input.request.api == "anthropic.models"
+	"anthropic.messages" in entry.apis
+}
+
+listing_front_serves(entry) if {
+	input.request.api == "gemini.models"
+	"gemini.generate_content" in entry.apis
+}
 
 failures["unknown_api"] := {
 	"status": 404,

@@ -75,5 +75,18 @@ test_known_apis_are_exactly_the_served_ones if {
 	gateway.known_apis == {
 		"openai.chat_completions", "openai.completions", "openai.embeddings", "openai.models",
 		"anthropic.messages", "gemini.generate_content", "gemini.stream_generate_content",
+		"anthropic.models", "gemini.models",
 	}
+}
+
+listing_ids(api, principal) := [m.id | some m in d.models] if {
+	d := gateway.decision with input as object.union(input_for(api, principal, ""), {"llm": null})
+	d.allow == true
+}
+
+test_a_native_sdk_listing_shows_only_the_models_its_front_reaches if {
+	listing_ids("anthropic.models", bob) == ["claude-haiku-4-5"]
+	listing_ids("gemini.models", bob) == ["gemini-2.5-flash"]
+	"claude-haiku-4-5" in listing_ids("openai.models", bob)
+	"gpt-4o-mini" in listing_ids("openai.models", bob)
 }

@@ -12,6 +12,8 @@ api_paths := {
 	"openai.completions": ["POST", "/v1/completions"],
 	"openai.embeddings": ["POST", "/v1/embeddings"],
 	"openai.models": ["GET", "/v1/models"],
+	"anthropic.models": ["GET", "/v1/models"],
+	"gemini.models": ["GET", "/v1beta/models"],
 	"anthropic.messages": ["POST", "/v1/messages"],
 	"gemini.generate_content": ["POST", "/v1beta/models/gemini-2.5-flash:generateContent"],
 	"gemini.stream_generate_content": ["POST", "/v1beta/models/gemini-2.5-flash:streamGenerateContent"],

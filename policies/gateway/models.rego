@@ -116,5 +116,6 @@ listed_models := [{"id": id, "owned_by": entry.provider} |
 	approved(entry)
 	team_permitted(entry)
 	listable(entry)
+	listing_front_serves(entry)
 	is_string(entry.provider)
 ]

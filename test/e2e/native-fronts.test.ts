@@ -491,3 +491,32 @@ function rawRequest(path: string, body: string): Promise<{ status: number; body:
     request.end(body);
   });
 }
+
+describe("model listings in each SDK's own shape", () => {
+  it("lists and retrieves the Anthropic front's models with @anthropic-ai/sdk", async () => {
+    const ids: string[] = [];
+    for await (const model of claude.models.list()) ids.push(model.id);
+    assert.deepEqual(ids, ["claude-haiku-4-5"], "only what the Anthropic front reaches, for this caller");
+    const model = await claude.models.retrieve("claude-haiku-4-5");
+    assert.equal(model.id, "claude-haiku-4-5");
+    assert.equal(model.type, "model");
+    const error = await claude.models.retrieve("gpt-4o-mini").catch((caught: unknown) => caught);
+    assert.ok(error instanceof Anthropic.NotFoundError);
+  });
+
+  it("lists and gets the Gemini front's models with @google/genai", async () => {
+    const names: string[] = [];
+    for await (const model of await gemini.models.list()) names.push(model.name ?? "");
+    assert.deepEqual(names, ["models/gemini-2.5-flash"]);
+    const model = await gemini.models.get({ model: "gemini-2.5-flash" });
+    assert.equal(model.name, "models/gemini-2.5-flash");
+    assert.deepEqual(model.supportedActions, ["generateContent", "streamGenerateContent"]);
+    const error = await gemini.models.get({ model: "claude-haiku-4-5" }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.status, 404);
+    assert.equal(
+      gw.gemini.requests.filter((r) => r.path.includes("/models") && !r.path.includes(":")).length,
+      0,
+    );
+  });
+});

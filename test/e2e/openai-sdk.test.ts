@@ -187,4 +187,19 @@ describe("listing models", () => {
       "answered by the gateway",
     );
   });
+
+  it("retrieves one listed model, and answers NotFoundError for one the caller may not use", async () => {
+    const bob = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.bob, maxRetries: 0 });
+    const model = await bob.models.retrieve("gpt-4o-mini");
+    assert.deepEqual(model, { id: "gpt-4o-mini", object: "model", created: 0, owned_by: "demo" });
+    for (const hidden of ["gpt-4o", "o1-preview", "no-such-model"]) {
+      const error = await bob.models.retrieve(hidden).catch((caught: unknown) => caught);
+      assert.ok(error instanceof OpenAI.NotFoundError, hidden);
+      assert.equal(error.code, "model_not_found");
+      assert.match(
+        error.message,
+        new RegExp(`the model '${hidden}' does not exist or this key may not use it`),
+      );
+    }
+  });
 });

@@ -115,6 +115,8 @@ const routes: Record<ApiKind, { method: string; path: string }> = {
   "openai.completions": { method: "POST", path: "/v1/completions" },
   "openai.embeddings": { method: "POST", path: "/v1/embeddings" },
   "openai.models": { method: "GET", path: "/v1/models" },
+  "anthropic.models": { method: "GET", path: "/v1/models" },
+  "gemini.models": { method: "GET", path: "/v1beta/models" },
   "anthropic.messages": { method: "POST", path: "/v1/messages" },
   "gemini.generate_content": { method: "POST", path: "/v1beta/models/gemini-2.5-flash:generateContent" },
   "gemini.stream_generate_content": {

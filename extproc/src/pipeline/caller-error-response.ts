@@ -38,6 +38,7 @@ function errorBody(
 ): unknown {
   switch (api) {
     case "anthropic.messages":
+    case "anthropic.models":
       // Anthropic's shape: the SDK picks its error class by status, `type` names the kind.
       return {
         type: "error",
@@ -46,6 +47,7 @@ function errorBody(
       };
     case "gemini.generate_content":
     case "gemini.stream_generate_content":
+    case "gemini.models":
       // google.rpc.Status as Google's JSON APIs answer it; ErrorInfo carries the gateway's code.
       return {
         error: {

@@ -17,6 +17,7 @@ export const GATEWAY_ERRORS = {
   model_missing: { status: 400 },
   model_invalid: { status: 400 },
   model_path_invalid: { status: 400 },
+  model_not_found: { status: 404 },
   invalid_request: { status: 400 },
   unsupported_feature: { status: 422 },
   policy_denied: { status: 403 },

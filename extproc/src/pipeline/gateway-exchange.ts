@@ -67,7 +67,7 @@ export class GatewayExchange implements StreamProcessor {
   async onRequestHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
     const head = readRequestHead(headers, () => this.deps.ids.newId());
     this.facts.head = head;
-    this.classification = classifyApi(head.method, head.path, head.query);
+    this.classification = classifyApi(head.method, head.path, head.query, headers);
     this.facts.api = this.classification.api;
     const caller = identifyCaller(headers, this.policy.keys);
     if (!caller.ok) return this.refuse(caller.error);
@@ -199,10 +199,17 @@ export class GatewayExchange implements StreamProcessor {
       });
     }
     if (decision.value.models !== null) {
+      const listing = modelListResponse(
+        decision.value.models,
+        this.facts.api,
+        this.classification.listedModel,
+        head.requestId,
+      );
       this.facts.decision = "allow";
-      this.facts.status = 200;
+      this.facts.status = listing.status;
+      if (listing.status !== 200) this.facts.reasonCodes = ["model_not_found"];
       this.writeAudit("completed");
-      return modelListResponse(decision.value.models, head.requestId);
+      return listing;
     }
     return this.forward(body, decision.value);
   }

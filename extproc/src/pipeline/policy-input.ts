@@ -13,13 +13,15 @@ export const ApiKind = z
     "openai.completions",
     "openai.embeddings",
     "openai.models",
+    "anthropic.models",
+    "gemini.models",
     "anthropic.messages",
     "gemini.generate_content",
     "gemini.stream_generate_content",
     "unknown",
   ])
   .describe(
-    "Which API the request speaks, derived from method and path: the OpenAI-compatible fronts, Anthropic's POST /v1/messages, Gemini's POST /v1beta/models/{model}:generateContent and :streamGenerateContent. `unknown` for anything else.",
+    "Which API the request speaks, derived from method and path: the OpenAI-compatible fronts, Anthropic's POST /v1/messages, Gemini's POST /v1beta/models/{model}:generateContent and :streamGenerateContent, and the model listings the gateway answers itself (GET /v1/models and /v1/models/{id}: `openai.models`, or `anthropic.models` / `gemini.models` when the caller's SDK sends `anthropic-version` / `x-goog-api-key`; GET /v1beta/models is Gemini's). `unknown` for anything else.",
   );
 export type ApiKind = z.infer<typeof ApiKind>;
 
