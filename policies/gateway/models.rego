@@ -117,5 +117,6 @@ listed_models := [{"id": id, "owned_by": entry.provider} |
 	team_permitted(entry)
 	listable(entry)
 	listing_front_serves(entry)
+	listing_reachable(id, entry)
 	is_string(entry.provider)
 ]

@@ -64,6 +64,31 @@ provider_region(provider) := region if {
 	is_string(region)
 } else := "an unknown region"
 
+# The model listing hides from a key with a residency region the models it could not reach: a
+# model stays listed when every provider it routes to is in an allowed region, or when its reroute
+# model is and the caller may use that model.
+listing_reachable(_, _) if not caller_residency
+
+listing_reachable(_, entry) if {
+	caller_residency
+	every provider in entry_providers(entry) {
+		data.gateway.providers[provider].region in caller_residency.provider_regions
+	}
+}
+
+listing_reachable(id, _) if {
+	caller_residency
+	target := {"model": caller_residency.reroute[id]}
+	residency_allows(target_route(target))
+	entry := target_entry(target)
+	approved(entry)
+	team_permitted(entry)
+}
+
+entry_providers(entry) := {entry.provider} if not has_targets(entry)
+
+entry_providers(entry) := {target_route(target).provider | some target in entry.targets} if has_targets(entry)
+
 # Schedules: at some hours (UTC) and weekdays, a listed model is served by another catalogue model
 # for the listed teams, e.g. a cheaper model at night. The first rule that applies wins, and only
 # when the caller may use its model. Data (gateway.routing.schedules), hours [from, to) wrap at

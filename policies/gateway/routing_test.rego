@@ -161,3 +161,8 @@ test_a_schedule_never_reaches_a_model_the_caller_may_not_use if {
 		with data.gateway.routing.schedules as [object.union(night, {"use_model": "o1-preview"})]
 	d.route == {"provider": "demo", "model": "gpt-4o"}
 }
+
+test_an_eu_keys_listing_shows_only_what_it_can_reach if {
+	d := gateway.decision with input as object.union(input_for("openai.models", erin, ""), {"llm": null})
+	[m.id | some m in d.models] == ["gpt-4o", "gpt-4o-azure", "gpt-4o-mini"]
+}
