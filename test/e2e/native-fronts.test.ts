@@ -215,6 +215,37 @@ describe("Anthropic's POST /v1/messages through the gateway, with @anthropic-ai/
     assert.deepEqual(row.pii_directions, ["request"]);
     assert.ok(!JSON.stringify(row).includes(EMAIL), "no raw value in the audit row");
   });
+
+  it("redacts PII in a plain-text document (its text, title and context) as in any message text", async () => {
+    await claude.messages.create({
+      model: "claude-haiku-4-5",
+      max_tokens: 200,
+      messages: [
+        {
+          role: "user",
+          content: [
+            {
+              type: "document",
+              title: `Notes for ${EMAIL}`,
+              context: "CRM export",
+              source: {
+                type: "text",
+                media_type: "text/plain",
+                data: `Customer ${EMAIL} asked for a refund.`,
+              },
+            },
+            { type: "text", text: "Summarise the document." },
+          ],
+        },
+      ],
+    });
+    const sent = gw.anthropic.requests.at(-1)?.body.toString() ?? "";
+    assert.ok(!sent.includes(EMAIL), sent);
+    assert.ok(
+      sent.includes("Customer [EMAIL_1] asked for a refund.") && sent.includes("Notes for [EMAIL_1]"),
+      sent,
+    );
+  });
 });
 
 describe("Gemini's generateContent through the gateway, with @google/genai", () => {

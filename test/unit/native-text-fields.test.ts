@@ -17,7 +17,7 @@ function readFields(api: ApiKind, body: unknown) {
 }
 
 describe("the text an Anthropic Messages request gives a model", () => {
-  it("reads system, message text, tool_use input strings and tool_result content; skips ids, names and sources", () => {
+  it("reads system, message text, tool_use input strings, tool_result content and plain-text documents; skips ids, names and binary sources", () => {
     const result = readFields("anthropic.messages", {
       model: "claude-haiku-4-5",
       max_tokens: 100,
@@ -56,13 +56,55 @@ describe("the text an Anthropic Messages request gives a model", () => {
     assert.deepEqual(result.fields, [
       "null/system/system[0].text=sys a@b.example",
       "0/user/content[0].text=hello",
+      "0/user/content[2].source.data=doc",
       "1/assistant/content[1].input.name=Jane",
       "1/assistant/content[1].input.nested.email=j@x.example",
       "2/user/content[0].content[0].text=found",
       "2/user/content[1].content=plain result",
       "3/assistant/content=a string reply",
     ]);
-    assert.equal(result.nonTextParts, 2);
+    assert.equal(result.nonTextParts, 1, "the image; the plain-text document is read as text");
+  });
+
+  it("reads every form of document a model reads as text, and never a binary one", () => {
+    const result = readFields("anthropic.messages", {
+      model: "m",
+      max_tokens: 1,
+      messages: [
+        {
+          role: "user",
+          content: [
+            {
+              type: "document",
+              title: "Offer for J. Doe",
+              context: "from the CRM",
+              source: { type: "text", media_type: "text/plain", data: "call 415-555-0134" },
+            },
+            {
+              type: "document",
+              source: { type: "content", content: [{ type: "text", text: "chunk one" }] },
+            },
+            { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0=" } },
+            { type: "document", source: { type: "url", url: "https://example.com/a.pdf" } },
+            {
+              type: "tool_result",
+              tool_use_id: "t1",
+              content: [
+                { type: "document", source: { type: "text", media_type: "text/plain", data: "nested" } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(result.fields, [
+      "0/user/content[0].title=Offer for J. Doe",
+      "0/user/content[0].context=from the CRM",
+      "0/user/content[0].source.data=call 415-555-0134",
+      "0/user/content[1].source.content[0].text=chunk one",
+      "0/user/content[4].content[0].source.data=nested",
+    ]);
+    assert.equal(result.nonTextParts, 2, "the PDF and the URL document");
   });
 
   it("reads a system prompt given as a string", () => {

@@ -25,6 +25,23 @@ const ImageBlock = z.strictObject({
   source: ImageSource,
   cache_control: CacheControl.optional(),
 });
+const DocumentSource = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("base64"), media_type: z.literal("application/pdf"), data: z.base64() }),
+  z.strictObject({ type: z.literal("text"), media_type: z.literal("text/plain"), data: z.string() }),
+  z.strictObject({
+    type: z.literal("content"),
+    content: z.union([z.string(), z.array(z.discriminatedUnion("type", [TextBlock, ImageBlock]))]),
+  }),
+  z.strictObject({ type: z.literal("url"), url: z.url() }),
+]);
+const DocumentBlock = z.strictObject({
+  type: z.literal("document"),
+  source: DocumentSource,
+  title: z.string().optional(),
+  context: z.string().optional(),
+  citations: z.strictObject({ enabled: z.boolean() }).optional(),
+  cache_control: CacheControl.optional(),
+});
 const ToolUseBlock = z.strictObject({
   type: z.literal("tool_use"),
   id: z.string().regex(/^[a-zA-Z0-9_-]+$/),
@@ -35,13 +52,16 @@ const ToolUseBlock = z.strictObject({
 const ToolResultBlock = z.strictObject({
   type: z.literal("tool_result"),
   tool_use_id: z.string().regex(/^[a-zA-Z0-9_-]+$/),
-  content: z.union([z.string(), z.array(z.discriminatedUnion("type", [TextBlock, ImageBlock]))]).optional(),
+  content: z
+    .union([z.string(), z.array(z.discriminatedUnion("type", [TextBlock, ImageBlock, DocumentBlock]))])
+    .optional(),
   is_error: z.boolean().optional(),
   cache_control: CacheControl.optional(),
 });
 export const ContentBlock = z.discriminatedUnion("type", [
   TextBlock,
   ImageBlock,
+  DocumentBlock,
   ToolUseBlock,
   ToolResultBlock,
 ]);

@@ -7,10 +7,11 @@ import type { TextLocation } from "./model-text-fields.ts";
  * found by the one JSON scan of model-text-fields.ts.
  *
  * Anthropic Messages: `system` (a string or text blocks) and `messages[i].content` (a string or
- * blocks: text, tool_use `input` (an object, each of its strings), tool_result `content`), never
- * what is not text a detector can read: block types, ids and tool names, image and document
- * `source` (base64 data, media types, URLs), nor thinking blocks, whose signature would no longer
- * match a redacted text.
+ * blocks: text, tool_use `input` (an object, each of its strings), tool_result `content`, and
+ * documents whose source is plain text (`source.data` of a `text` source, the blocks of a
+ * `content` source) with their `title` and `context`), never what is not text a detector can
+ * read: block types, ids and tool names, image and base64/URL/file document sources, nor
+ * thinking blocks, whose signature would no longer match a redacted text.
  *
  * Gemini generateContent: `contents[i].parts[j]` and `systemInstruction.parts[j]`: `text`, and the
  * strings inside `functionCall.args` and `functionResponse.response`; never `inlineData` or
@@ -24,8 +25,8 @@ export function anthropicMessageText(path: JsonPath, body: unknown): TextLocatio
       : undefined;
   }
   if (path[0] !== "messages" || typeof path[1] !== "number" || path[2] !== "content") return undefined;
-  if (path.length > 3 && !isBlockText(path.slice(3))) return undefined;
   const message = itemAt(body, "messages", path[1]);
+  if (path.length > 3 && !isBlockListText(path.slice(3), message?.content)) return undefined;
   return {
     message_index: path[1],
     role: typeof message?.role === "string" ? message.role : null,
@@ -38,17 +39,38 @@ function isTextBlock(path: JsonPath): boolean {
   return path.length === 2 && typeof path[0] === "number" && path[1] === "text";
 }
 
+/** A string at `path` inside a list of content blocks (a message's, a tool result's, a document's). */
+function isBlockListText(path: JsonPath, blocks: unknown): boolean {
+  const index = path[0];
+  if (typeof index !== "number" || !Array.isArray(blocks)) return false;
+  const block: unknown = blocks[index];
+  return isObject(block) && isBlockText(path.slice(1), block);
+}
+
 /**
- * Inside a message's block list: a text block's `text`, any string of a tool_use `input` (its keys
- * are the tool's, so `name` or `id` there is data), and a tool_result's `content` (a string or
- * text blocks). Everything else is structure, ids, names, sources or signed thinking.
+ * Inside one block, whatever its type (a block type the gateway does not know is read the same
+ * way): its `text`, any string of an `input` (a tool_use's: its keys are the tool's, so `name` or
+ * `id` there is data), its `content` (a tool result's string or blocks), and a plain-text
+ * document's text, title and context. Everything else is structure, ids, names, binary sources or
+ * signed thinking.
  */
-function isBlockText(path: JsonPath): boolean {
-  if (isTextBlock(path)) return true;
-  if (typeof path[0] !== "number") return false;
-  if (path[1] === "input") return path.length > 2;
-  if (path[1] !== "content") return false;
-  return path.length === 2 || isTextBlock(path.slice(2));
+function isBlockText(path: JsonPath, block: Record<string, unknown>): boolean {
+  const [key, ...rest] = path;
+  if (key === "text") return rest.length === 0;
+  if (key === "input") return rest.length > 0;
+  if (key === "content") return rest.length === 0 || isBlockListText(rest, block.content);
+  return block.type === "document" && isDocumentText(path, block);
+}
+
+function isDocumentText(path: JsonPath, document: Record<string, unknown>): boolean {
+  const [key, ...rest] = path;
+  if ((key === "title" || key === "context") && rest.length === 0) return true;
+  if (key !== "source" || !isObject(document.source)) return false;
+  const source = document.source;
+  if (source.type === "text") return rest.length === 1 && rest[0] === "data";
+  if (source.type === "content")
+    return rest[0] === "content" && isBlockListText(rest.slice(1), source.content);
+  return false;
 }
 
 export function geminiContentText(path: JsonPath, body: unknown): TextLocation | undefined {
@@ -77,14 +99,18 @@ function isPartText(path: JsonPath): boolean {
   );
 }
 
-/** Image and document blocks (also inside tool results): passed untouched, counted for the policy. */
+/** Images and binary documents (also inside tool results): passed untouched, counted for the policy. */
 export function countAnthropicNonTextBlocks(body: unknown): number {
   let count = 0;
   const visit = (blocks: unknown): void => {
     if (!Array.isArray(blocks)) return;
     for (const block of blocks) {
       if (!isObject(block)) continue;
-      if (block.type === "image" || block.type === "document") count += 1;
+      const textDocument =
+        block.type === "document" &&
+        isObject(block.source) &&
+        (block.source.type === "text" || block.source.type === "content");
+      if (block.type === "image" || (block.type === "document" && !textDocument)) count += 1;
       if (block.type === "tool_result") visit(block.content);
     }
   };

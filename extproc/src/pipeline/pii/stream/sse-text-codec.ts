@@ -43,27 +43,16 @@ export const OTHER: SseEventRole = { kind: "other" };
 
 /** Rewrites every string inside a value (a tool call's argument object) in place; true when any changed. */
 export function rewriteStrings(value: unknown, rewrite: (text: string) => string): boolean {
-  if (Array.isArray(value)) {
-    let changed = false;
-    value.forEach((item, i) => {
-      if (typeof item === "string") {
-        const next = rewrite(item);
-        if (next !== item) {
-          value[i] = next;
-          changed = true;
-        }
-      } else if (rewriteStrings(item, rewrite)) changed = true;
-    });
-    return changed;
-  }
   if (typeof value !== "object" || value === null) return false;
-  const record = value as JsonObject;
+  // An array's keys are its indices: one loop serves arrays and objects.
+  const container = value as Record<string, unknown>;
   let changed = false;
-  for (const [key, item] of Object.entries(record)) {
+  for (const key of Object.keys(container)) {
+    const item = container[key];
     if (typeof item === "string") {
       const next = rewrite(item);
       if (next !== item) {
-        record[key] = next;
+        container[key] = next;
         changed = true;
       }
     } else if (rewriteStrings(item, rewrite)) changed = true;
