@@ -11,21 +11,11 @@ native_front_provider_api := {
 	"gemini.stream_generate_content": "gemini",
 }
 
-# The providers a route sends attempts to: its provider, or each provider of a failover alias.
-route_providers contains provider if {
-	not route.targets
-	provider := route.provider
-}
-
-route_providers contains provider if {
-	some provider, _ in route.targets
-}
-
 provider_speaks(provider, api) if data.gateway.providers[provider].api == api
 
 mismatched_providers := sort([provider |
 	wanted := native_front_provider_api[input.request.api]
-	some provider in route_providers
+	some provider in route_provider_set(route)
 	not provider_speaks(provider, wanted)
 ])
 

@@ -29,10 +29,13 @@ residency_allows(_) if not caller_residency
 residency_allows(r) if {
 	caller_residency
 	every provider in route_provider_set(r) {
-		data.gateway.providers[provider].region in caller_residency.provider_regions
+		region_allowed(provider)
 	}
 }
 
+region_allowed(provider) if data.gateway.providers[provider].region in caller_residency.provider_regions
+
+# The providers a route sends attempts to: its provider, or each provider of a failover alias.
 route_provider_set(r) := {provider | some provider, _ in r.targets} if r.targets
 
 route_provider_set(r) := {r.provider} if not r.targets
@@ -72,7 +75,7 @@ listing_reachable(_, _) if not caller_residency
 listing_reachable(_, entry) if {
 	caller_residency
 	every provider in entry_providers(entry) {
-		data.gateway.providers[provider].region in caller_residency.provider_regions
+		region_allowed(provider)
 	}
 }
 
