@@ -1,14 +1,15 @@
 import { z } from "zod";
 import { fail, ok, type Result } from "./gateway-errors.ts";
 import { invalid } from "./invalid-body.ts";
+import { isObject } from "./json-object.ts";
 import { summarizeAnthropicRequest, summarizeGeminiRequest } from "./native-request-summary.ts";
 import type { ApiKind, LlmRequestSummary } from "./policy-input.ts";
 
 /**
- * Reads what the policy needs from a request body (OpenAI-style here, native ones beside). Only the members the gateway
- * relies on are checked, with the types OpenAI itself enforces; everything else passes to the
- * provider untouched. A wrong type is refused here rather than read one way by the gateway and
- * another way by the provider.
+ * Reads what the policy needs from a request body (OpenAI-style here, native ones beside). Only
+ * the members the gateway relies on are checked, with the types OpenAI itself enforces; everything
+ * else passes to the provider untouched. A wrong type is refused here rather than read one way by
+ * the gateway and another way by the provider.
  */
 const optionalFlag = z.boolean().nullable().optional();
 const optionalCount = z.number().int().nonnegative().nullable().optional();
@@ -43,9 +44,7 @@ export function summarizeLlmRequest(
   body: unknown,
   pathModel?: string,
 ): Result<LlmRequestSummary> {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return fail("body_not_object", "request body must be a JSON object");
-  }
+  if (!isObject(body)) return fail("body_not_object", "request body must be a JSON object");
   if (api === "gemini.generate_content" || api === "gemini.stream_generate_content") {
     if (pathModel === undefined) return fail("model_path_invalid", "the Gemini path names no model");
     return summarizeGeminiRequest(api, body, pathModel);
