@@ -51,7 +51,7 @@ decision := {
 	"route": route,
 	"headers": {},
 	"audit": {"tags": audit_tags, "store_prompt": audit_store_prompt},
-	"pii": {"actions": pii_actions, "default_action": pii_default_action, "restore": pii_restore},
+	"pii": pii_decision,
 	"models": null,
 } if permitted
 
@@ -79,12 +79,16 @@ decision := {
 	"route": null,
 	"headers": {},
 	"audit": {"tags": audit_tags, "store_prompt": audit_store_prompt},
-	"pii": {"actions": pii_actions, "default_action": pii_default_action, "restore": pii_restore},
+	"pii": pii_decision,
 	"models": null,
 } if {
 	not permitted
 	not listing_permitted
 }
+
+# What the processor does with PII: the same table whether the request is allowed or denied (a
+# denied request's audit row still records what would have happened to each type found).
+pii_decision := {"actions": pii_actions, "default_action": pii_default_action, "restore": pii_restore}
 
 deny_reasons := [{"code": code, "message": failures[code].message} | some code in deny_codes] if {
 	count(deny_codes) > 0
