@@ -28,13 +28,16 @@ export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
   includeDirs: [...ENVOY_PROTO_INCLUDE_DIRS],
 };
 
-export type ExtProcGrpcType = ProtoGrpcType;
+let loaded: ProtoGrpcType | undefined;
 
-/** Loads envoy.service.ext_proc.v3 as a grpc-js package definition (used by server and clients). */
-export function loadExtProcPackage(): ExtProcGrpcType {
-  const definition = protoLoader.loadSync(
-    "envoy/service/ext_proc/v3/external_processor.proto",
-    PROTO_LOADER_OPTIONS,
-  );
-  return grpc.loadPackageDefinition(definition) as unknown as ExtProcGrpcType;
+/**
+ * Loads envoy.service.ext_proc.v3 as a grpc-js package definition (used by server and clients).
+ * Parsed once per process: the protos are hundreds of files, and every server, client and
+ * harness of a test run asks for the same definition.
+ */
+export function loadExtProcPackage(): ProtoGrpcType {
+  loaded ??= grpc.loadPackageDefinition(
+    protoLoader.loadSync("envoy/service/ext_proc/v3/external_processor.proto", PROTO_LOADER_OPTIONS),
+  ) as unknown as ProtoGrpcType;
+  return loaded;
 }

@@ -2,6 +2,8 @@ import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** A ClickHouse database or table name, usable in SQL without quoting. */
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/);
 
 /** The processor's configuration, read once from the environment at start and then frozen. */
 const GatewayEnv = z.object({
@@ -10,18 +12,9 @@ const GatewayEnv = z.object({
   GATEWAY_BUNDLE_PATH: z.string().min(1).default("policies/build/bundle.tar.gz"),
   GATEWAY_BUNDLE_POLL_MS: z.coerce.number().int().nonnegative().default(5000),
   GATEWAY_CLICKHOUSE_URL: z.union([z.literal(""), z.url()]).default(""),
-  GATEWAY_CLICKHOUSE_DATABASE: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-    .default("gateway"),
-  GATEWAY_CLICKHOUSE_TABLE: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-    .default("audit_events"),
-  GATEWAY_CLICKHOUSE_ATTEMPTS_TABLE: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-    .default("audit_attempts"),
+  GATEWAY_CLICKHOUSE_DATABASE: identifier.default("gateway"),
+  GATEWAY_CLICKHOUSE_TABLE: identifier.default("audit_events"),
+  GATEWAY_CLICKHOUSE_ATTEMPTS_TABLE: identifier.default("audit_attempts"),
   GATEWAY_CLICKHOUSE_USER: z.string().default("default"),
   GATEWAY_CLICKHOUSE_PASSWORD: z.string().default(""),
   GATEWAY_AUDIT_SPOOL_DIR: z.string().min(1).default(".gateway/spool"),
@@ -89,7 +82,8 @@ function providerKeySources(env: Record<string, string | undefined>): ProviderKe
 export type ConfigResult =
   | {
       ok: true;
-      config: GatewayConfig /** GATEWAY_* variables the gateway does not know: likely typos. */;
+      config: GatewayConfig;
+      /** GATEWAY_* variables the gateway does not know: likely typos. */
       unknown: string[];
     }
   | { ok: false; message: string };

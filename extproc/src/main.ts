@@ -26,10 +26,22 @@ try {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down: finishing open streams, flushing the audit");
-    await gateway.close();
-    await audit.close();
-    logger.info("stopped");
-    process.exit(0);
+    let exitCode = 0;
+    // Each step runs even if the one before failed: a spool that cannot be written must still
+    // let the process exit (and say so) rather than leave it hanging after SIGTERM.
+    for (const [step, run] of [
+      ["gateway", () => gateway.close()],
+      ["audit", () => audit.close()],
+    ] as const) {
+      try {
+        await run();
+      } catch (error) {
+        exitCode = 1;
+        logger.error({ err: error, step }, "shutdown step failed");
+      }
+    }
+    logger.info({ exitCode }, "stopped");
+    process.exit(exitCode);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));

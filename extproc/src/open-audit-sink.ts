@@ -48,17 +48,22 @@ function pair<R extends AuditSink, A extends AttemptSink>(requests: R, attempts:
   };
 }
 
-/** Opens a second sink, closing the first if that fails, so a failed start leaves no timers behind. */
-async function alongside<R extends AuditSink, A extends AttemptSink>(
-  requests: R,
+/**
+ * Opens both sinks at once (a ClickHouse that hangs at start costs one set-up deadline, not two),
+ * closing whichever opened if the other fails, so a failed start leaves no timers behind.
+ */
+async function openBoth<R extends AuditSink, A extends AttemptSink>(
+  openRequests: () => Promise<R>,
   openAttempts: () => Promise<A>,
 ): Promise<AuditSinks<R, A>> {
-  try {
-    return pair(requests, await openAttempts());
-  } catch (error) {
-    await requests.close();
-    throw error;
+  const [requests, attempts] = await Promise.allSettled([openRequests(), openAttempts()]);
+  if (requests.status === "fulfilled" && attempts.status === "fulfilled") {
+    return pair(requests.value, attempts.value);
   }
+  await Promise.allSettled(
+    [requests, attempts].flatMap((opened) => (opened.status === "fulfilled" ? [opened.value.close()] : [])),
+  );
+  throw requests.status === "rejected" ? requests.reason : (attempts as PromiseRejectedResult).reason;
 }
 
 export interface ClickHouseAuditSinksOptions extends ClickHouseSinkOptions {
@@ -71,13 +76,14 @@ export async function openClickHouseAuditSinks(
   options: ClickHouseAuditSinksOptions,
 ): Promise<AuditSinks<ClickHouseAuditSink, ClickHouseAttemptSink>> {
   const { attemptsTable, ...shared } = options;
-  const requests = await createClickHouseAuditSink(shared);
-  return alongside(requests, () =>
-    createClickHouseAttemptSink({
-      ...shared,
-      table: attemptsTable ?? DEFAULT_ATTEMPTS_TABLE,
-      spoolDir: attemptsSpoolDir(shared.spoolDir),
-    }),
+  return openBoth(
+    () => createClickHouseAuditSink(shared),
+    () =>
+      createClickHouseAttemptSink({
+        ...shared,
+        table: attemptsTable ?? DEFAULT_ATTEMPTS_TABLE,
+        spoolDir: attemptsSpoolDir(shared.spoolDir),
+      }),
   );
 }
 
@@ -85,9 +91,9 @@ export async function openClickHouseAuditSinks(
 export async function openAuditSinks(audit: GatewayConfig["audit"], logger: Logger): Promise<AuditSinks> {
   if (!audit.clickhouse) {
     logger.warn({ spoolDir: audit.spoolDir }, "no ClickHouse configured: audit rows are kept in the spool");
-    const requests = await createSpoolSink(audit.spoolDir, auditRecordSchema, logger);
-    return alongside(requests, () =>
-      createSpoolSink(attemptsSpoolDir(audit.spoolDir), attemptRecordSchema, logger),
+    return openBoth(
+      () => createSpoolSink(audit.spoolDir, auditRecordSchema, logger),
+      () => createSpoolSink(attemptsSpoolDir(audit.spoolDir), attemptRecordSchema, logger),
     );
   }
   return openClickHouseAuditSinks({

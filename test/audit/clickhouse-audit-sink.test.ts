@@ -446,6 +446,27 @@ describe("ClickHouse audit sink", { timeout: 120_000 }, () => {
     await proxy.off();
   });
 
+  test("a ClickHouse hung at start delays start by one request timeout; its rows are spooled, then replayed", async () => {
+    const table = "audit_hung_start";
+    const proxy = new TcpProxy(new URL(url));
+    await proxy.hang();
+    const dir = await spoolDir();
+    const started = Date.now();
+    const audit = await sink({ table, url: proxy.url, spoolDir: dir, requestTimeoutMs: 300 });
+    assert.ok(Date.now() - started < 2_000, `start took ${Date.now() - started} ms`);
+    assert.equal(audit.stats().clickhouseUp, false);
+
+    for (const r of records("hungstart", 4)) audit.write(r);
+    await audit.flush();
+    assert.equal(audit.stats().spooled, 4);
+
+    await proxy.on();
+    assert.equal(await audit.retryNow(), true);
+    assert.deepEqual(await countRows(table, "hungstart"), { rows: 4, ids: 4 });
+    await audit.close();
+    await proxy.off();
+  });
+
   test("records written while close is under way are kept in the spool", async () => {
     const table = "audit_closing";
     const dir = await spoolDir();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -128,6 +128,37 @@ describe("audit spool file", () => {
     assert.deepEqual((await collectReplay(spool, 100)).flat(), [{ n: 1 }, { n: 3 }]);
     assert.equal(spool.stats().rejected, 2);
     assert.equal(await readFile(join(dir, `rejected-${name}`), "utf8"), 'not json\n{"n":"two"}\n');
+    assert.deepEqual(await segmentFiles(dir), []);
+    await spool.close();
+  });
+
+  test("invalid lines that cannot be moved aside are dropped, and the valid ones are stored once", async () => {
+    const dir = await tempDir();
+    const { logger, messages } = capturingLogger();
+    const name = "spool-0000000000001-000000.jsonl";
+    await writeFile(join(dir, name), '{"n":1}\nnot json\n{"n":2}\n');
+    // A directory where the rejected file should go: writing it fails, as on a full disk.
+    await mkdir(join(dir, `rejected-${name}`));
+
+    const spool = await openSpoolFile({ dir, schema: itemSchema, logger });
+    assert.deepEqual(await collectReplay(spool, 100), [[{ n: 1 }, { n: 2 }]]);
+    assert.equal(spool.stats().rejected, 1);
+    assert.ok(messages.some((m) => m.includes("could not keep its invalid lines aside")));
+    assert.deepEqual(await segmentFiles(dir), []);
+    assert.deepEqual(await collectReplay(spool, 100), [], "nothing is stored twice");
+    await spool.close();
+  });
+
+  test("a segment deleted before its replay does not stop the segments after it", async () => {
+    const dir = await tempDir();
+    const { logger } = capturingLogger();
+    await writeFile(join(dir, "spool-0000000000001-000000.jsonl"), '{"n":1}\n');
+    await writeFile(join(dir, "spool-0000000000002-000000.jsonl"), '{"n":2}\n');
+
+    const spool = await openSpoolFile({ dir, schema: itemSchema, logger });
+    await rm(join(dir, "spool-0000000000001-000000.jsonl"));
+    assert.deepEqual((await collectReplay(spool, 100)).flat(), [{ n: 2 }]);
+    assert.equal(spool.hasData(), false);
     assert.deepEqual(await segmentFiles(dir), []);
     await spool.close();
   });

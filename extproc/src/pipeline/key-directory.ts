@@ -7,7 +7,7 @@ import { Principal } from "./policy-input.ts";
  * API keys as the bundle's data holds them: `gateway.keys` maps the lowercase hex SHA-256 of a key
  * to its principal. Keys are never stored in clear anywhere.
  */
-export const KeyDirectoryData = z.record(
+const KeyDirectoryData = z.record(
   z.string().regex(/^[0-9a-f]{64}$/, "key hashes are lowercase hex SHA-256"),
   Principal,
 );

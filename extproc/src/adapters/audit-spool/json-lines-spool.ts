@@ -28,7 +28,6 @@ export class JsonLinesSpool<T> implements SpoolFile<T> {
   private chain: Promise<void> = Promise.resolve();
   private replaying: Promise<ReplayResult> | null = null;
   private closed = false;
-  private readonly done = new Set<string>();
   private readonly counters = { appended: 0, replayed: 0, rejected: 0, torn: 0, dropped: 0 };
 
   constructor(options: SpoolFileOptions<T>) {
@@ -96,7 +95,7 @@ export class JsonLinesSpool<T> implements SpoolFile<T> {
   }
 
   hasData(): boolean {
-    return !this.pending.isEmpty || this.writer.bytes > 0 || this.sealed.some((name) => !this.done.has(name));
+    return !this.pending.isEmpty || this.writer.bytes > 0 || this.sealed.length > 0;
   }
 
   replay(store: (batch: T[]) => Promise<void>, batchSize: number): Promise<ReplayResult> {
@@ -108,15 +107,18 @@ export class JsonLinesSpool<T> implements SpoolFile<T> {
   }
 
   stats(): SpoolStats {
-    const onDisk = this.sealed.filter((name) => !this.done.has(name)).length;
-    return { ...this.counters, segments: onDisk + (this.writer.isOpen ? 1 : 0) };
+    return { ...this.counters, segments: this.sealed.length + (this.writer.isOpen ? 1 : 0) };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.flush();
-    await this.serial(() => this.closeActive());
+    try {
+      await this.flush();
+    } finally {
+      // Even when the fsync failed, the handle is closed and the segment sealed for the next process.
+      await this.serial(() => this.closeActive());
+    }
   }
 
   private serial(task: () => Promise<void>): Promise<void> {
@@ -156,7 +158,6 @@ export class JsonLinesSpool<T> implements SpoolFile<T> {
     await this.serial(() => this.sealActive());
     const result: ReplayResult = { segments: 0, records: 0 };
     for (const name of [...this.sealed]) {
-      if (this.done.has(name)) continue;
       result.records += await this.replaySegment(name, store, batchSize);
       result.segments += 1;
     }
@@ -169,8 +170,7 @@ export class JsonLinesSpool<T> implements SpoolFile<T> {
     batchSize: number,
   ): Promise<number> {
     const records = await deliverSegment(this.replayOptions, name, store, batchSize);
-    // Marked done before its files go, so a failed delete cannot get the segment replayed twice.
-    this.done.add(name);
+    // Forgotten before its files go, so a failed delete cannot get the segment replayed twice.
     this.sealed = this.sealed.filter((n) => n !== name);
     await rm(join(this.dir, name), { force: true });
     await this.checkpoints.remove(name);

@@ -31,6 +31,17 @@ export function deliverSegment<T>(
   return new SegmentDelivery(options, name, store, batchSize).run();
 }
 
+const NEWLINE = Buffer.from("\n");
+
+async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
 class SegmentDelivery<T> {
   private readonly path: string;
   private batch: T[] = [];
@@ -49,7 +60,13 @@ class SegmentDelivery<T> {
   }
 
   async run(): Promise<number> {
-    const size = (await stat(this.path)).size;
+    const size = await fileSize(this.path);
+    // Removed by hand (or by another process sharing the directory): nothing left to deliver, and
+    // failing here would stop every later segment from being replayed.
+    if (size === undefined) {
+      this.options.logger.warn({ segment: this.name }, "audit spool segment vanished before replay");
+      return 0;
+    }
     const start = await this.options.checkpoints.read(this.name, size);
     this.batchEnd = start;
     for await (const line of readJsonLines(this.path, start, this.options.maxLineBytes)) {
@@ -114,9 +131,18 @@ class SegmentDelivery<T> {
       { segment: this.name, lines: this.rejected.length },
       "audit spool lines failed validation; moved aside",
     );
-    const text = Buffer.concat(this.rejected.flatMap((line) => [line, Buffer.from("\n")]));
+    const text = Buffer.concat(this.rejected.flatMap((line) => [line, NEWLINE]));
     this.rejected = [];
-    await writeFile(join(this.options.dir, rejectedName(this.name)), text, { flag: "a" });
+    try {
+      await writeFile(join(this.options.dir, rejectedName(this.name)), text, { flag: "a" });
+    } catch (error) {
+      // They are invalid either way; failing the batch would store its valid records again on
+      // every retry without ever moving past them.
+      this.options.logger.error(
+        { err: error, segment: this.name },
+        "audit spool could not keep its invalid lines aside; they are dropped",
+      );
+    }
   }
 
   private parse(line: Buffer): T | undefined {

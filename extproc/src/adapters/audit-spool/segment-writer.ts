@@ -28,7 +28,8 @@ export class SegmentWriter {
   /** Appends `text`, which is `bytes` long, and returns the segment's new size. */
   async write(text: string, bytes: number): Promise<number> {
     const segment = await this.openSegment();
-    await segment.handle.write(text);
+    // appendFile, not write: write may stop short (a nearly full disk) and leave half a line.
+    await segment.handle.appendFile(text);
     segment.bytes += bytes;
     segment.dirty = true;
     return segment.bytes;

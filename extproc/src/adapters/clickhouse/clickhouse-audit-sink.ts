@@ -8,12 +8,10 @@ import { auditTable } from "./audit-table.ts";
 import {
   type ClickHouseSink,
   type ClickHouseSinkOptions,
-  type ClickHouseSinkStats,
   createClickHouseSink,
 } from "./clickhouse-record-sink.ts";
 
 export type ClickHouseAuditSinkOptions = ClickHouseSinkOptions;
-export type ClickHouseAuditSinkStats = ClickHouseSinkStats;
 export type ClickHouseAuditSink = ClickHouseSink<AuditRecord> & AuditSink;
 
 export function createClickHouseAuditSink(options: ClickHouseAuditSinkOptions): Promise<ClickHouseAuditSink> {

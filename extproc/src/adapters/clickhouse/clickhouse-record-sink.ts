@@ -91,7 +91,7 @@ export async function createClickHouseSink<R>(
     url: options.url,
     username: options.username ?? "default",
     password: options.password ?? "",
-    request_timeout: options.requestTimeoutMs ?? 10_000,
+    request_timeout: requestTimeoutMs(options),
     max_open_connections: 4,
     // Small JSON batches on a near link: compression costs CPU for little gain.
     compression: { request: false, response: false },
@@ -101,6 +101,18 @@ export async function createClickHouseSink<R>(
   return sink;
 }
 
+function requestTimeoutMs(options: ClickHouseSinkOptions): number {
+  return options.requestTimeoutMs ?? 10_000;
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 class BatchingClickHouseSink<R> implements ClickHouseSink<R> {
   private readonly logger: Logger;
   private readonly tableName: string;
@@ -108,6 +120,7 @@ class BatchingClickHouseSink<R> implements ClickHouseSink<R> {
   private readonly flushIntervalMs: number;
   private readonly maxQueuedRecords: number;
   private readonly retryIntervalMs: number;
+  private readonly requestTimeoutMs: number;
 
   private queue: R[] = [];
   private up = false;
@@ -135,11 +148,16 @@ class BatchingClickHouseSink<R> implements ClickHouseSink<R> {
     this.flushIntervalMs = Math.max(10, options.flushIntervalMs ?? 1000);
     this.maxQueuedRecords = Math.max(1, options.maxQueuedRecords ?? 10_000);
     this.retryIntervalMs = Math.max(10, options.retryIntervalMs ?? 5000);
+    this.requestTimeoutMs = requestTimeoutMs(options);
   }
 
   async start(): Promise<void> {
+    // On the lane, so a set-up still running after the deadline cannot race a recovery. The
+    // deadline bounds the whole set-up (several requests), so a hung ClickHouse delays start by one
+    // request timeout, not one per statement.
+    const setup = this.inLane(() => this.ensureTable(), { quiet: true });
     try {
-      await this.ensureTable();
+      await withDeadline(setup, this.requestTimeoutMs, "ClickHouse table set-up timed out");
       this.up = true;
     } catch (error) {
       this.counters.failures += 1;
@@ -194,11 +212,15 @@ class BatchingClickHouseSink<R> implements ClickHouseSink<R> {
     this.closing = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    await this.flush();
-    await this.lane;
-    this.closed = true;
-    await this.spool.close();
-    await this.client.close();
+    try {
+      await this.flush();
+    } finally {
+      // A spool that cannot be written fails the flush; the files and sockets are released anyway,
+      // and the error still reaches the caller.
+      await this.lane;
+      this.closed = true;
+      await Promise.allSettled([this.spool.close(), this.client.close()]);
+    }
   }
 
   retryNow(): Promise<boolean> {
@@ -220,12 +242,13 @@ class BatchingClickHouseSink<R> implements ClickHouseSink<R> {
     };
   }
 
-  private inLane<R>(task: () => Promise<R>): Promise<R> {
+  /** `quiet`: the caller reports the failure itself. */
+  private inLane<T>(task: () => Promise<T>, { quiet = false } = {}): Promise<T> {
     const result = this.lane.then(task);
     this.lane = result.then(
       () => undefined,
       (error: unknown) => {
-        this.logger.error({ err: error }, "audit sink task failed");
+        if (!quiet) this.logger.error({ err: error }, "audit sink task failed");
       },
     );
     return result;

@@ -9,7 +9,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { z } from "zod";
 
-export type ColumnValue = string | number | string[] | number[];
+type ColumnValue = string | number | string[] | number[];
 
 export interface TableColumn<R> {
   name: string;
@@ -33,23 +33,69 @@ export interface EnsureTableResult {
   addedColumns: string[];
 }
 
-export type TableRow = Record<string, ColumnValue>;
+type TableRow = Record<string, ColumnValue>;
 
 // The server rejects the whole batch for one out-of-range number, and a rejected batch would be
 // retried forever from the spool; clamping keeps one odd record from poisoning the others.
-export function uint(value: number, max: number): number {
+function uint(value: number, max: number): number {
   if (!Number.isFinite(value) || value <= 0) return 0;
   return Math.min(Math.floor(value), max);
 }
 
-export const UINT16_MAX = 65_535;
-export const UINT32_MAX = 4_294_967_295;
-export const UINT64_SAFE_MAX = Number.MAX_SAFE_INTEGER;
+const UINT16_MAX = 65_535;
+const UINT32_MAX = 4_294_967_295;
+const UINT64_SAFE_MAX = Number.MAX_SAFE_INTEGER;
 
 /** UTC calendar day of an epoch-ms timestamp, as ClickHouse's Date text form. */
-export function utcDate(timeMs: number): string {
+function utcDate(timeMs: number): string {
   const date = new Date(uint(timeMs, 8_640_000_000_000_000));
   return date.toISOString().slice(0, 10);
+}
+
+/** The column types record fields map to, each with the one way its values are written. */
+const fieldColumnTypes = {
+  String: (value: unknown) => value as string,
+  UInt8: (value: unknown) => (value ? 1 : 0),
+  UInt16: (value: unknown) => uint(value as number, UINT16_MAX),
+  UInt32: (value: unknown) => uint(value as number, UINT32_MAX),
+  UInt64: (value: unknown) => uint(value as number, UINT64_SAFE_MAX),
+  "Array(String)": (value: unknown) => value as string[],
+  "Array(UInt32)": (value: unknown) => (value as readonly number[]).map((n) => uint(n, UINT32_MAX)),
+} satisfies Record<string, (value: unknown) => ColumnValue>;
+
+type FieldColumnType = keyof typeof fieldColumnTypes;
+
+/** The column types a record field of type `V` may be stored as. */
+type ColumnTypeFor<V> = V extends string
+  ? "String"
+  : V extends boolean
+    ? "UInt8"
+    : V extends number
+      ? "UInt16" | "UInt32" | "UInt64"
+      : V extends readonly string[]
+        ? "Array(String)"
+        : V extends readonly number[]
+          ? "Array(UInt32)"
+          : never;
+
+/**
+ * A table's columns: `event_date` (the partition key, the UTC day of `time_ms`), then one column
+ * per record field, named after it, in the order given. Every field must be named, so a field added
+ * to the record type and not to its table fails to compile.
+ */
+export function recordColumns<R extends { time_ms: number }>(
+  fields: {
+    readonly [K in keyof R & string]: ColumnTypeFor<R[K]>;
+  },
+): TableColumn<R>[] {
+  const entries = Object.entries(fields) as [keyof R & string, FieldColumnType][];
+  return [
+    { name: "event_date", type: "Date", from: (r) => utcDate(r.time_ms) },
+    ...entries.map(([name, type]): TableColumn<R> => {
+      const write = fieldColumnTypes[type];
+      return { name, type, from: (r) => write(r[name]) };
+    }),
+  ];
 }
 
 export function toRow<R>(definition: TableDefinition<R>, record: R): TableRow {
@@ -72,7 +118,7 @@ export function qualifiedTableName({ database, table }: TableName): string {
   return `${identifier(database)}.${identifier(table)}`;
 }
 
-export function createTableSql<R>(definition: TableDefinition<R>, name: TableName): string {
+function createTableSql<R>(definition: TableDefinition<R>, name: TableName): string {
   const columns = definition.columns.map((c) => `  ${identifier(c.name)} ${c.type}`).join(",\n");
   const orderBy = definition.orderBy.map(identifier).join(", ");
   return [

@@ -27,13 +27,8 @@ const CustomPiiData = z
   })
   .default({ patterns: [], keywords: [] });
 
-/** The detectors a bundle asks for; throws (so the bundle is refused) on an invalid custom rule. */
-export function bundlePiiDetectors(gatewayData: unknown): readonly Detector[] {
-  const pii =
-    typeof gatewayData === "object" && gatewayData !== null
-      ? (gatewayData as { pii?: unknown }).pii
-      : undefined;
-  const custom = typeof pii === "object" && pii !== null ? (pii as { custom?: unknown }).custom : undefined;
+/** The detectors a bundle asks for (`gateway.pii.custom`); throws (so the bundle is refused) on an invalid custom rule. */
+export function bundlePiiDetectors(custom: unknown): readonly Detector[] {
   const parsed = CustomPiiData.safeParse(custom);
   if (!parsed.success) {
     throw new Error(`gateway.pii.custom in the bundle data is invalid: ${parsed.error.issues[0]?.message}`);

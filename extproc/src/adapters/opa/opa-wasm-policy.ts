@@ -15,19 +15,18 @@ export async function loadOpaWasmPolicy(bundle: PolicyBundle): Promise<PolicySna
   }
   policy.setData(bundle.data);
   const gatewayData = bundle.data.gateway;
-  const keys = buildKeyDirectory(
-    typeof gatewayData === "object" && gatewayData !== null && "keys" in gatewayData ? gatewayData.keys : {},
-  );
+  const keys = buildKeyDirectory(member(gatewayData, "keys"));
   if (!keys.ok) throw new Error(keys.error.message);
   return {
     revision: bundle.revision,
     keys: keys.value,
-    detectors: bundlePiiDetectors(gatewayData),
-    providers: buildProviderDirectory(
-      typeof gatewayData === "object" && gatewayData !== null && "providers" in gatewayData
-        ? gatewayData.providers
-        : {},
-    ),
+    detectors: bundlePiiDetectors(member(member(gatewayData, "pii"), "custom")),
+    providers: buildProviderDirectory(member(gatewayData, "providers")),
     evaluate: (input) => policy.evaluate(input, DECISION_ENTRYPOINT),
   };
+}
+
+/** `value[name]` when `value` is an object; bundle data is whatever the security team wrote. */
+function member(value: unknown, name: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
 }

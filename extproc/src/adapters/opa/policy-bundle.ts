@@ -15,13 +15,15 @@ const JsonObject = z.record(z.string(), z.unknown());
 
 /** Bundles are small; anything this large is not a policy bundle. */
 const MAX_BUNDLE_ENTRY_BYTES = 64 << 20;
+const MAX_BUNDLE_TAR_BYTES = 4 * MAX_BUNDLE_ENTRY_BYTES;
 
 /**
  * Reads a bundle .tar.gz. Data files are merged at the path of their folder, as OPA does
  * (`/gateway/data.json` becomes `data.gateway`). Throws with a message naming what is wrong.
  */
 export async function readPolicyBundle(tarGz: Buffer): Promise<PolicyBundle> {
-  const files = await untar(gunzipSync(tarGz));
+  // Bounded like each entry, so a small file that inflates to gigabytes is refused, not unpacked.
+  const files = await untar(gunzipSync(tarGz, { maxOutputLength: MAX_BUNDLE_TAR_BYTES }));
   const wasm = files.get("policy.wasm");
   if (!wasm) throw new Error("bundle has no policy.wasm (build it with `opa build -t wasm`)");
   const manifestFile = files.get(".manifest");

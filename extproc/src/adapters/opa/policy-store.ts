@@ -12,6 +12,7 @@ import { readPolicyBundle } from "./policy-bundle.ts";
 export class PolicyStore implements PolicySource {
   private timer: NodeJS.Timeout | undefined;
   private fileStamp = "";
+  private reloading: Promise<boolean> | undefined;
 
   private constructor(
     private snapshot: PolicySnapshot,
@@ -30,7 +31,9 @@ export class PolicyStore implements PolicySource {
     store.fileStamp = stamp;
     logger.info({ revision: snapshot.revision, path }, "policy bundle loaded");
     if (pollMs > 0) {
-      store.timer = setInterval(() => void store.reloadIfChanged(), pollMs);
+      store.timer = setInterval(() => {
+        if (!store.reloading) void store.reloadIfChanged();
+      }, pollMs);
       store.timer.unref();
     }
     return store;
@@ -41,7 +44,19 @@ export class PolicyStore implements PolicySource {
   }
 
   /** Loads the bundle again if its file changed; resolves whether a new bundle is now serving. */
-  async reloadIfChanged(): Promise<boolean> {
+  reloadIfChanged(): Promise<boolean> {
+    // One load at a time: a load slower than the poll interval must not run beside the next one,
+    // which could finish first and then be overwritten by the older bundle. A call made during a
+    // load checks the file again after it, as the file may have changed since that load read it.
+    const next = (this.reloading ?? Promise.resolve(false)).then(() => this.reload());
+    this.reloading = next;
+    void next.finally(() => {
+      if (this.reloading === next) this.reloading = undefined;
+    });
+    return next;
+  }
+
+  private async reload(): Promise<boolean> {
     let stamp: string;
     try {
       stamp = await fileStamp(this.path);
