@@ -141,3 +141,23 @@ describe("StreamTextRedactor", () => {
     assert.equal(r.stats().restored, 1);
   });
 });
+
+describe("StreamTextRedactor's scan", () => {
+  it("runs each detector once per push that releases text, for the cut and the merge alike", () => {
+    let calls = 0;
+    const counted = detectors.map((detector) => ({
+      type: detector.type,
+      maxMatchLength: detector.maxMatchLength,
+      detect(text: string) {
+        calls++;
+        return detector.detect(text);
+      },
+    }));
+    const r = new StreamTextRedactor(counted, new NumberingReplacer());
+    // Each piece ends in a line break, so each push releases all it has and scans once; the end
+    // has nothing left to scan.
+    const out = [r.push("Write to alice@example.com\n"), r.push("today, please\n"), r.end()];
+    assert.equal(calls, 2 * detectors.length);
+    assert.equal(out.join(""), oneShot("Write to alice@example.com\ntoday, please\n"));
+  });
+});

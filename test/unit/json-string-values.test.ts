@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applyTextEdits, visitStringValues } from "../../extproc/src/pipeline/json-string-values.ts";
+import {
+  applyTextEdits,
+  jsonStringValues,
+  stringTokenValue,
+  visitStringValues,
+} from "../../extproc/src/pipeline/json-string-values.ts";
 import { seededRandom } from "../support/seeded-random.ts";
 
 function strings(text: string): [string, string][] {
@@ -86,5 +91,29 @@ describe("walking the string values of a JSON text", () => {
       );
       assert.deepEqual(found, expected(value, []), text);
     }
+  });
+});
+
+describe("decoding string tokens", () => {
+  it("reads a token with or without escapes as JSON.parse does", () => {
+    const text = '{"a":"plain é","b":"esc\\"aped\\u0040\\n","c":[""]}';
+    const tokens: string[] = [];
+    visitStringValues(text, (_path, start, end) => {
+      assert.equal(stringTokenValue(text, start, end), JSON.parse(text.slice(start, end)));
+      tokens.push(stringTokenValue(text, start, end));
+    });
+    assert.deepEqual(tokens, ["plain é", 'esc"aped@\n', ""]);
+  });
+
+  it("lists a JSON text's string values with their spans, and nothing for a text that is not JSON", () => {
+    const text = '{"to":"a@b.c","n":[1,"x"]}';
+    assert.deepEqual(
+      jsonStringValues(text)?.map(({ start, end, value }) => [text.slice(start, end), value]),
+      [
+        ['"a@b.c"', "a@b.c"],
+        ['"x"', "x"],
+      ],
+    );
+    assert.equal(jsonStringValues('{"to":"a@b'), undefined);
   });
 });

@@ -71,4 +71,17 @@ describe("reading token usage", () => {
     assert.equal(usageFromJson("anthropic.messages", { type: "error" }), undefined);
     assert.equal(usageFromJson("gemini.generate_content", { error: { code: 400 } }), undefined);
   });
+
+  it("reads a last event cut only of its blank line, and gives up on an event that never ends", () => {
+    const reader = new StreamUsageReader("openai.chat_completions");
+    const usage = { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 };
+    reader.push(Buffer.from(`data: ${JSON.stringify({ choices: [], usage })}`), true);
+    assert.deepEqual(reader.result(), usage);
+    const endless = new StreamUsageReader("openai.chat_completions");
+    const piece = Buffer.alloc(64 * 1024, "x");
+    endless.push(Buffer.from("data: "), false);
+    for (let held = 0; held <= 2 * 1024 * 1024; held += piece.length) endless.push(piece, false);
+    endless.push(Buffer.from(`\n\ndata: ${JSON.stringify({ choices: [], usage })}\n\n`), true);
+    assert.equal(endless.result(), undefined);
+  });
 });

@@ -76,7 +76,8 @@ export class AnswerInspection {
       return unreadable(`a ${this.encoding}-encoded event stream cannot be redacted as it flows`);
     }
     // Streams must reach the caller chunk by chunk, so the processor sees them as they pass.
-    this.streamUsage = new StreamUsageReader(policy?.api ?? "unknown");
+    const usage = new StreamUsageReader(policy?.api ?? "unknown");
+    this.streamUsage = usage;
     if (policy?.rewrite) {
       const replacer = answerReplacer(policy);
       const codec = sseTextCodecFor(policy.api);
@@ -88,6 +89,7 @@ export class AnswerInspection {
             replacer,
             kind === "arguments" && codec.argumentsAreJsonText,
           ),
+        (data) => usage.read(data),
       );
     }
     return { kind: "continue", responseBodyMode: "streamed" };
@@ -126,10 +128,14 @@ export class AnswerInspection {
   }
 
   private onStreamChunk(chunk: Buffer, endOfStream: boolean): ExchangeAction {
-    this.streamUsage?.push(chunk, endOfStream);
-    if (endOfStream) this.usage = this.streamUsage?.result();
-    if (!this.sse) return CONTINUE;
+    if (!this.sse) {
+      this.streamUsage?.push(chunk, endOfStream);
+      if (endOfStream) this.usage = this.streamUsage?.result();
+      return CONTINUE;
+    }
+    // The redactor reads usage as it parses each event (see its `onData`).
     const out = endOfStream ? Buffer.concat([this.sse.push(chunk), this.sse.end()]) : this.sse.push(chunk);
+    if (endOfStream) this.usage = this.streamUsage?.result();
     return { kind: "continue", body: out };
   }
 

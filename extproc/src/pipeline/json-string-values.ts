@@ -56,8 +56,7 @@ export function visitStringValues(
       const start = i;
       i = stringEnd(text, i + 1);
       if (expectKey) {
-        const raw = text.slice(start, i);
-        const key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        const key = stringTokenValue(text, start, i);
         const seen = containers[containers.length - 1];
         if (limits.rejectDuplicateKeys && seen) {
           if (seen.has(key)) return { kind: "duplicate_key", key };
@@ -128,11 +127,38 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
   return out + text.slice(at);
 }
 
-export function isJsonText(text: string): boolean {
+function isJsonText(text: string): boolean {
   try {
     JSON.parse(text);
     return true;
   } catch {
     return false;
   }
+}
+
+/** The value of the string token `text[start..end)`, quotes included. */
+export function stringTokenValue(text: string, start: number, end: number): string {
+  // Without an escape the content is the value: JSON allows no raw control characters in strings.
+  const content = text.slice(start + 1, end - 1);
+  return content.includes("\\") ? (JSON.parse(text.slice(start, end)) as string) : content;
+}
+
+export interface JsonStringValue {
+  /** Token span, quotes included. */
+  readonly start: number;
+  readonly end: number;
+  readonly value: string;
+}
+
+/**
+ * Every string value of a text that is itself JSON (tool-call arguments), decoded, with its token
+ * span; undefined when the text is not JSON, so the caller treats it as plain text.
+ */
+export function jsonStringValues(text: string): JsonStringValue[] | undefined {
+  if (!isJsonText(text)) return undefined;
+  const values: JsonStringValue[] = [];
+  visitStringValues(text, (_path, start, end) => {
+    values.push({ start, end, value: stringTokenValue(text, start, end) });
+  });
+  return values;
 }

@@ -1,6 +1,6 @@
-import { createParser, type EventSourceParser } from "eventsource-parser";
 import { z } from "zod";
-import { MAX_EVENT_BYTES } from "./pii/stream/sse-event-splitter.ts";
+import { parseSseEvent, parseSseJson } from "./pii/stream/sse-event.ts";
+import { SseEventSplitter } from "./pii/stream/sse-event-splitter.ts";
 import type { ApiKind } from "./policy-input.ts";
 
 export interface TokenUsage {
@@ -89,41 +89,43 @@ function anthropicUsage(value: unknown, previous: TokenUsage | undefined): Token
 /**
  * Watches a `text/event-stream` response for usage: the last chunk of OpenAI-compatible providers
  * (`stream_options.include_usage`), Anthropic's message_start and message_delta, Gemini's
- * usageMetadata. It only reads; the chunks pass unchanged.
+ * usageMetadata. It only reads; the chunks pass unchanged. When the answer is being redacted, the
+ * redactor already splits the stream and parses each event: it hands the parsed data to `read`
+ * instead, so no event is split or parsed twice.
  */
 export class StreamUsageReader {
   private usage: TokenUsage | undefined;
-  private readonly decoder = new TextDecoder("utf-8");
-  private readonly parser: EventSourceParser;
-  private pendingBytes = 0;
+  private readonly splitter = new SseEventSplitter();
   private gaveUp = false;
 
-  constructor(api: ApiKind) {
-    this.parser = createParser({
-      onEvent: (event) => {
-        this.pendingBytes = 0;
-        if (event.data === "[DONE]") return;
-        try {
-          this.usage = usageFromJson(api, JSON.parse(event.data), this.usage);
-        } catch {
-          // A chunk that is not JSON carries no usage; the caller's SDK deals with it.
-        }
-      },
-    });
+  constructor(private readonly api: ApiKind) {}
+
+  /** One event's data, parsed (undefined when it is not JSON). */
+  read(data: unknown): void {
+    if (data !== undefined) this.usage = usageFromJson(this.api, data, this.usage);
   }
 
   push(chunk: Buffer, endOfStream: boolean): void {
     if (this.gaveUp) return;
-    this.pendingBytes += chunk.length;
-    // Past the shared event bound an unterminated event is not worth holding just to read usage.
-    if (this.pendingBytes > MAX_EVENT_BYTES) {
+    let events: Buffer[];
+    try {
+      events = this.splitter.push(chunk);
+    } catch {
+      // Past the shared event bound an unterminated event is not worth holding just to read usage.
       this.gaveUp = true;
       return;
     }
-    this.parser.feed(this.decoder.decode(chunk, { stream: !endOfStream }));
+    for (const raw of events) this.readEvent(raw);
+    // An event cut only of its blank line still counts, as it does for the redactor.
+    if (endOfStream) this.readEvent(this.splitter.takePending());
   }
 
   result(): TokenUsage | undefined {
     return this.usage;
+  }
+
+  private readEvent(raw: Buffer): void {
+    const data = raw.length === 0 ? undefined : parseSseEvent(raw.toString("utf8")).data;
+    if (data !== undefined) this.read(parseSseJson(data));
   }
 }

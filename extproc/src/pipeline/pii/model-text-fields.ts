@@ -1,4 +1,4 @@
-import { formatPath, type JsonPath, visitStringValues } from "../json-string-values.ts";
+import { formatPath, type JsonPath, stringTokenValue, visitStringValues } from "../json-string-values.ts";
 import type { ApiKind } from "../policy-input.ts";
 import {
   anthropicMessageText,
@@ -62,7 +62,7 @@ export function modelTextFields(api: ApiKind, bodyText: string, body: unknown): 
       location,
       start,
       end,
-      text: JSON.parse(bodyText.slice(start, end)) as string,
+      text: stringTokenValue(bodyText, start, end),
       // Only OpenAI carries tool-call arguments as JSON text; native APIs carry objects.
       jsonEncoded: api === "openai.chat_completions" && path.at(-1) === "arguments",
     });

@@ -1,7 +1,8 @@
 import {
   applyTextEdits,
-  isJsonText,
   type JsonPath,
+  jsonStringValues,
+  stringTokenValue,
   type TextEdit,
   visitStringValues,
 } from "../json-string-values.ts";
@@ -53,7 +54,7 @@ export function redactAnswerBody(
   const counts = { matches: new Map<string, number>(), restored: 0 };
   visitStringValues(bodyText, (path, start, end) => {
     if (!isAnswerText(api, path)) return;
-    const original = JSON.parse(bodyText.slice(start, end)) as string;
+    const original = stringTokenValue(bodyText, start, end);
     const rewrite = (plain: string): string => redactRestoreText(plain, detectors, replacer, counts);
     // OpenAI's tool-call arguments are JSON in a string; the native APIs' are objects, already walked.
     const jsonText = api === "openai.chat_completions" && path.at(-1) === "arguments";
@@ -68,13 +69,13 @@ export function redactAnswerBody(
  * own and re-escaped, so a restored value with quotes still leaves valid JSON. Arguments that are
  * not JSON are rewritten as plain text.
  */
-export function rewriteJsonStrings(text: string, rewrite: (plain: string) => string): string {
-  if (!isJsonText(text)) return rewrite(text);
+function rewriteJsonStrings(text: string, rewrite: (plain: string) => string): string {
+  const values = jsonStringValues(text);
+  if (values === undefined) return rewrite(text);
   const edits: TextEdit[] = [];
-  visitStringValues(text, (_path, start, end) => {
-    const value = JSON.parse(text.slice(start, end)) as string;
+  for (const { start, end, value } of values) {
     const next = rewrite(value);
     if (next !== value) edits.push({ start, end, replacement: JSON.stringify(next) });
-  });
+  }
   return applyTextEdits(text, edits);
 }

@@ -1,4 +1,4 @@
-import { applyTextEdits, isJsonText, type TextEdit, visitStringValues } from "../json-string-values.ts";
+import { applyTextEdits, jsonStringValues, type TextEdit } from "../json-string-values.ts";
 import type { ModelTextField } from "./model-text-fields.ts";
 
 /**
@@ -16,14 +16,10 @@ export interface TextScanUnit {
 export function textScanUnits(fields: readonly ModelTextField[]): TextScanUnit[] {
   const units: TextScanUnit[] = [];
   fields.forEach((field, fieldIndex) => {
-    if (field.jsonEncoded && isJsonText(field.text)) {
-      visitStringValues(field.text, (_path, start, end) => {
-        units.push({
-          fieldIndex,
-          inner: { start, end },
-          text: JSON.parse(field.text.slice(start, end)) as string,
-        });
-      });
+    const values = field.jsonEncoded ? jsonStringValues(field.text) : undefined;
+    if (values !== undefined) {
+      for (const { start, end, value } of values)
+        units.push({ fieldIndex, inner: { start, end }, text: value });
     } else {
       units.push({ fieldIndex, inner: undefined, text: field.text });
     }

@@ -148,36 +148,34 @@ export function githubTokenDetector(): Detector {
   });
 }
 
-/** sk-… user keys, sk-proj-…, sk-svcacct-…, sk-admin-…; never sk-ant- (Anthropic). */
-export function openAiApiKeyDetector(): Detector {
+/**
+ * OpenAI and Anthropic keys share the `sk-` prefix: Anthropic's go on with `ant-`, OpenAI's never
+ * do, and each body is a run of 20–250 token characters that must look random.
+ */
+function skKeyDetector(type: string, anthropic: boolean): Detector {
+  const body = anthropic ? 7 : 3;
   return tokenDetector({
-    type: OPENAI_API_KEY,
-    // sk-(?!ant-)[A-Za-z0-9_-]{20,250}
+    type,
     anchor: "k-",
     offsets: [1],
     matchAt: (text, start) =>
-      text.charCodeAt(start) === S && !text.startsWith("ant-", start + 3)
-        ? between(text, start + 3, 20, MAX_SK_BODY)
+      text.charCodeAt(start) === S && text.startsWith("ant-", start + 3) === anthropic
+        ? between(text, start + body, 20, MAX_SK_BODY)
         : -1,
-    maxMatchLength: 3 + MAX_SK_BODY,
+    maxMatchLength: body + MAX_SK_BODY,
     partOfToken: isTokenChar,
-    accept: (text, start, end) => looksRandom(text, start + 3, end),
+    accept: (text, start, end) => looksRandom(text, start + body, end),
   });
+}
+
+/** sk-… user keys, sk-proj-…, sk-svcacct-…, sk-admin-…; never sk-ant- (Anthropic). */
+export function openAiApiKeyDetector(): Detector {
+  // sk-(?!ant-)[A-Za-z0-9_-]{20,250}
+  return skKeyDetector(OPENAI_API_KEY, false);
 }
 
 /** sk-ant-api03-…, sk-ant-admin01-… and other sk-ant- keys. */
 export function anthropicApiKeyDetector(): Detector {
-  return tokenDetector({
-    type: ANTHROPIC_API_KEY,
-    // sk-ant-[A-Za-z0-9_-]{20,250}
-    anchor: "k-",
-    offsets: [1],
-    matchAt: (text, start) =>
-      text.charCodeAt(start) === S && text.startsWith("ant-", start + 3)
-        ? between(text, start + 7, 20, MAX_SK_BODY)
-        : -1,
-    maxMatchLength: 7 + MAX_SK_BODY,
-    partOfToken: isTokenChar,
-    accept: (text, start, end) => looksRandom(text, start + 7, end),
-  });
+  // sk-ant-[A-Za-z0-9_-]{20,250}
+  return skKeyDetector(ANTHROPIC_API_KEY, true);
 }

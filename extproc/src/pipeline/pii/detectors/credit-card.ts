@@ -1,5 +1,5 @@
-import { isAsciiAlnum, isDigit, isLeftBoundary, isRightBoundary } from "./char-classes.ts";
-import { DASH, type NumericRun, numericRuns, SPACE } from "./numeric-runs.ts";
+import { isAsciiAlnum, isDigit } from "./char-classes.ts";
+import { DASH, detectGroupTokens, type NumericRun, SPACE } from "./numeric-runs.ts";
 import type { Detector, TextMatch } from "./types.ts";
 
 /**
@@ -47,7 +47,7 @@ function prefix(length: number): number {
  *   range: 12–19 digits, but 12–15 only for the published Maestro IINs, since a short run starting
  *   with 5 or 6 is more often an order number than an old Maestro card.
  */
-export function knownIssuer(count: number): boolean {
+function knownIssuer(count: number): boolean {
   const p1 = digits[0] as number;
   const p2 = prefix(2);
   const p3 = prefix(3);
@@ -148,29 +148,8 @@ function cardAt(text: string, run: NumericRun, from: number): number {
 }
 
 function detect(text: string): TextMatch[] {
-  const found: TextMatch[] = [];
-  const runs = numericRuns(text);
-  for (let r = 0; r < runs.count; r++) {
-    const run = runs.select(r);
-    if (run.digits < MIN_DIGITS) continue;
-    // A leading "+" makes it a phone number.
-    let k = run.plus ? 1 : 0;
-    while (k < run.count) {
-      const startsToken = k === 0 ? isLeftBoundary(text, run.start - 1) : run.sep(k) === SPACE;
-      const to = startsToken ? cardAt(text, run, k) : -1;
-      if (to >= 0 && (to + 1 < run.count || isRightBoundary(text, run.groupEnd(to)))) {
-        found.push({
-          type: CREDIT_CARD,
-          start: run.groupStart(k),
-          end: run.groupEnd(to),
-        });
-        k = to + 1;
-      } else {
-        k++;
-      }
-    }
-  }
-  return found;
+  // A leading "+" makes it a phone number.
+  return detectGroupTokens(text, CREDIT_CARD, MIN_DIGITS, true, false, cardAt);
 }
 
 export function creditCardDetector(): Detector {

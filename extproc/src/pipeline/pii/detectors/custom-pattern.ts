@@ -1,5 +1,5 @@
 import { setFlagsFromString } from "node:v8";
-import type { Detector, TextMatch } from "./types.ts";
+import type { CompiledRule, TextMatch } from "./types.ts";
 
 /**
  * Custom patterns from the policy data must never backtrack catastrophically on a prompt. Each is
@@ -28,16 +28,14 @@ export interface CustomPatternRule {
   max_length?: number;
 }
 
-export const DEFAULT_MAX_LENGTH = 256;
+const DEFAULT_MAX_LENGTH = 256;
 const LIMIT_MAX_LENGTH = 4096;
 const MAX_PATTERN_SOURCE = 2000;
 const ALLOWED_FLAGS = /^[imsu]*$/;
 // Strings on which a pattern that can match empty is caught before it is used.
 const EMPTY_PROBES = ["", " ", "a", "0", "a b", "\n"];
 
-export type Compiled = { detector: Detector; error?: undefined } | { detector?: undefined; error: string };
-
-export function compileLinearRegExp(source: string, flags: string): RegExp | string {
+function compileLinearRegExp(source: string, flags: string): RegExp | string {
   try {
     return new RegExp(source, `${flags}gl`);
   } catch (error) {
@@ -58,7 +56,7 @@ function matchesEmpty(pattern: RegExp): boolean {
   return false;
 }
 
-export function compileCustomPattern(rule: CustomPatternRule): Compiled {
+export function compileCustomPattern(rule: CustomPatternRule): CompiledRule {
   const where = `pattern for ${rule.type}`;
   const flags = rule.flags ?? "";
   if (!ALLOWED_FLAGS.test(flags) || new Set(flags).size !== flags.length) {

@@ -66,8 +66,18 @@ function resolveCluster(cluster: TextMatch[], out: TextMatch[]): void {
 }
 
 export function detectAll(text: string, detectors: readonly Detector[]): TextMatch[] {
+  return resolveOverlaps(detectEach(text, detectors));
+}
+
+/** Every detector's own matches, overlaps between detectors included. */
+export function detectEach(text: string, detectors: readonly Detector[]): TextMatch[] {
   const all: TextMatch[] = [];
   for (const detector of detectors) for (const match of detector.detect(text)) all.push(match);
+  return all;
+}
+
+/** The matches that win their overlaps (see compareStrength), sorted by start. Sorts `all` in place. */
+export function resolveOverlaps(all: TextMatch[]): TextMatch[] {
   if (all.length <= 1) return all;
   all.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: TextMatch[] = [];

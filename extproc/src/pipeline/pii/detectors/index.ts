@@ -17,11 +17,11 @@ import { JWT, jwtDetector } from "./jwt.ts";
 import { compileKeywordList } from "./keyword-list.ts";
 import { PHONE, phoneDetector } from "./phone.ts";
 import { PRIVATE_KEY, privateKeyDetector } from "./private-key.ts";
-import type { Detector } from "./types.ts";
+import type { CompiledRule, Detector } from "./types.ts";
 import { US_SSN, usSsnDetector } from "./us-ssn.ts";
 
 /** Entry point of the detectors: the built-in set, custom rules from policy data, and the merge. */
-export { detectAll } from "./detect-all.ts";
+export { detectAll, detectEach, resolveOverlaps } from "./detect-all.ts";
 export type { Detector, TextMatch } from "./types.ts";
 
 export const BUILTIN_PII_TYPES: readonly string[] = Object.freeze([
@@ -79,17 +79,13 @@ function typeError(type: string): string | undefined {
 export function compileCustomDetectors(rules: CustomPiiRules): { detectors: Detector[]; errors: string[] } {
   const detectors: Detector[] = [];
   const errors: string[] = [];
-  for (const rule of rules.patterns) {
-    const invalid = typeError(rule.type);
-    const result = invalid === undefined ? compileCustomPattern(rule) : { error: `pattern: ${invalid}` };
+  const add = (type: string, label: string, compile: () => CompiledRule): void => {
+    const invalid = typeError(type);
+    const result = invalid === undefined ? compile() : { error: `${label}: ${invalid}` };
     if (result.detector !== undefined) detectors.push(result.detector);
     else errors.push(result.error);
-  }
-  for (const rule of rules.keywords) {
-    const invalid = typeError(rule.type);
-    const result = invalid === undefined ? compileKeywordList(rule) : { error: `keywords: ${invalid}` };
-    if (result.detector !== undefined) detectors.push(result.detector);
-    else errors.push(result.error);
-  }
+  };
+  for (const rule of rules.patterns) add(rule.type, "pattern", () => compileCustomPattern(rule));
+  for (const rule of rules.keywords) add(rule.type, "keywords", () => compileKeywordList(rule));
   return { detectors, errors };
 }

@@ -1,5 +1,5 @@
 import { isWordChar } from "./char-classes.ts";
-import type { Detector, TextMatch } from "./types.ts";
+import type { CompiledRule, TextMatch } from "./types.ts";
 
 /**
  * Keyword lists from the policy data ("project code names"), matched as whole words with an
@@ -211,11 +211,7 @@ interface DenseTable {
   readonly ends: Uint8Array;
 }
 
-export type CompiledKeywords =
-  | { detector: Detector; error?: undefined }
-  | { detector?: undefined; error: string };
-
-export function compileKeywordList(rule: KeywordRule): CompiledKeywords {
+export function compileKeywordList(rule: KeywordRule): CompiledRule {
   const where = `keywords for ${rule.type}`;
   if (rule.words.length === 0 || rule.words.length > MAX_WORDS) {
     return { error: `${where}: between 1 and ${MAX_WORDS} words required` };

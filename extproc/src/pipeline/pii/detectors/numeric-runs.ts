@@ -1,5 +1,6 @@
 import { endianness } from "node:os";
-import { isDigit } from "./char-classes.ts";
+import { isDigit, isLeftBoundary, isRightBoundary } from "./char-classes.ts";
+import type { TextMatch } from "./types.ts";
 
 /**
  * The digit-based detectors (phone, card, SSN, IPv4) all look at the same thing: groups of digits
@@ -311,4 +312,41 @@ function parseRun(codes: Uint16Array, i: number): number {
       return end;
     }
   }
+}
+
+/**
+ * The scan that card and phone detection share: inside each run with at least `minDigits` digits,
+ * a candidate starts at a token start (the run's start on a boundary, or a group after a space),
+ * `endAt` gives the last group of the entity starting at group k (-1: none), and a match is taken
+ * when it ends before another group or on a boundary; the scan goes on after it. `asWritten`
+ * includes a group's "(" ")" and the run's "+" in the match (a phone number), else the match is
+ * the digits (a card inside parentheses).
+ */
+export function detectGroupTokens(
+  text: string,
+  type: string,
+  minDigits: number,
+  skipPlus: boolean,
+  asWritten: boolean,
+  endAt: (text: string, run: NumericRun, from: number) => number,
+): TextMatch[] {
+  const found: TextMatch[] = [];
+  const runs = numericRuns(text);
+  for (let r = 0; r < runs.count; r++) {
+    const run = runs.select(r);
+    if (run.digits < minDigits) continue;
+    let k = skipPlus && run.plus ? 1 : 0;
+    while (k < run.count) {
+      const startsToken = k === 0 ? isLeftBoundary(text, run.start - 1) : run.sep(k) === SPACE;
+      const to = startsToken ? endAt(text, run, k) : -1;
+      const end = to < 0 ? -1 : asWritten ? run.spanEnd(to) : run.groupEnd(to);
+      if (to >= 0 && (to + 1 < run.count || isRightBoundary(text, end))) {
+        found.push({ type, start: asWritten ? run.spanStart(k) : run.groupStart(k), end });
+        k = to + 1;
+      } else {
+        k++;
+      }
+    }
+  }
+  return found;
 }

@@ -1,5 +1,4 @@
-import { isLeftBoundary, isRightBoundary } from "./char-classes.ts";
-import { DASH, DOT, type NumericRun, numericRuns, SPACE } from "./numeric-runs.ts";
+import { DASH, DOT, detectGroupTokens, type NumericRun, SPACE } from "./numeric-runs.ts";
 import type { Detector, TextMatch } from "./types.ts";
 
 /**
@@ -156,26 +155,8 @@ function phoneEnd(text: string, run: NumericRun, from: number): number {
 }
 
 function detect(text: string): TextMatch[] {
-  const found: TextMatch[] = [];
-  const runs = numericRuns(text);
-  for (let r = 0; r < runs.count; r++) {
-    const run = runs.select(r);
-    // The shortest phone number has 8 digits.
-    if (run.digits < 8) continue;
-    let k = 0;
-    while (k < run.count) {
-      const startsToken = k === 0 ? isLeftBoundary(text, run.start - 1) : run.sep(k) === SPACE;
-      const to = startsToken ? phoneEnd(text, run, k) : -1;
-      const end = to >= 0 ? run.spanEnd(to) : -1;
-      if (to >= 0 && (to + 1 < run.count || isRightBoundary(text, end))) {
-        found.push({ type: PHONE, start: run.spanStart(k), end });
-        k = to + 1;
-      } else {
-        k++;
-      }
-    }
-  }
-  return found;
+  // The shortest phone number has 8 digits.
+  return detectGroupTokens(text, PHONE, 8, false, true, phoneEnd);
 }
 
 export function phoneDetector(): Detector {

@@ -15,3 +15,8 @@ export interface Detector {
   /** Matches sorted by start, non-overlapping within one detector. */
   detect(text: string): TextMatch[];
 }
+
+/** A custom rule from the policy data, compiled: its detector, or why it was refused. */
+export type CompiledRule =
+  | { detector: Detector; error?: undefined }
+  | { detector?: undefined; error: string };

@@ -1,5 +1,5 @@
 import { indexOr, isObject, type JsonObject } from "../../json-object.ts";
-import type { ChoiceTextStreams, FlushedChoice, TextStreamKind } from "./choice-text-streams.ts";
+import type { FlushedChoice } from "./choice-text-streams.ts";
 import { OTHER, PASS, type SseTextCodec } from "./sse-text-codec.ts";
 
 /**
@@ -34,36 +34,20 @@ export const anthropicEventCodec: SseTextCodec = {
     if (chunk.type === "content_block_start") {
       const start = chunk.content_block;
       const changed =
-        isObject(start) && start.type === "text" && rewrite(start, "text", "content", block, streams);
+        isObject(start) && start.type === "text" && streams.rewrite(start, "text", block, "content");
       return { changed, before: "" };
     }
     const delta = chunk.delta;
     if (!isObject(delta)) return { changed: false, before: "" };
     if (delta.type === "text_delta")
-      return { changed: rewrite(delta, "text", "content", block, streams), before: "" };
+      return { changed: streams.rewrite(delta, "text", block, "content"), before: "" };
     if (delta.type === "input_json_delta") {
-      return { changed: rewrite(delta, "partial_json", "arguments", block, streams), before: "" };
+      return { changed: streams.rewrite(delta, "partial_json", block, "arguments"), before: "" };
     }
     return { changed: false, before: "" };
   },
   flushed: (_template, flushed) => flushed.map(deltaEvents).join(""),
 };
-
-/** Passes one piece of a block's text through its stream; true when what is released differs. */
-function rewrite(
-  owner: JsonObject,
-  key: string,
-  kind: TextStreamKind,
-  block: number,
-  streams: ChoiceTextStreams,
-): boolean {
-  const piece = owner[key];
-  if (typeof piece !== "string" || piece === "") return false;
-  const released = streams.push(block, kind, 0, piece);
-  if (released === piece) return false;
-  owner[key] = released;
-  return true;
-}
 
 /** The content_block_delta events that carry a block's flushed text. */
 function deltaEvents(flushed: FlushedChoice): string {

@@ -1,5 +1,5 @@
 import { indexOr, isObject, type JsonObject } from "../../json-object.ts";
-import type { ChoiceTextStreams, FlushedChoice } from "./choice-text-streams.ts";
+import type { ChoiceTextStreams, FlushedChoice, TextStreamKind } from "./choice-text-streams.ts";
 
 /** A `chat.completion.chunk` or legacy `text_completion` chunk: an object with a `choices` array. */
 export interface CompletionChunk extends JsonObject {
@@ -22,19 +22,8 @@ export function redactChunkText(chunk: CompletionChunk, streams: ChoiceTextStrea
     if (!isObject(choice)) return;
     const index = indexOr(choice.index, position);
     const delta = isObject(choice.delta) ? choice.delta : undefined;
-    const rewrite = (
-      owner: JsonObject,
-      key: string,
-      kind: "content" | "refusal" | "text" | "arguments",
-      tool = 0,
-    ) => {
-      const piece = owner[key];
-      if (typeof piece !== "string" || piece === "") return;
-      const released = streams.push(index, kind, tool, piece);
-      if (released !== piece) {
-        owner[key] = released;
-        changed = true;
-      }
+    const rewrite = (owner: JsonObject, key: string, kind: TextStreamKind, tool = 0): void => {
+      if (streams.rewrite(owner, key, index, kind, tool)) changed = true;
     };
     if (delta) {
       rewrite(delta, "content", "content");

@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../json-object.ts";
 import type { StreamTextRedactor } from "./stream-text-redactor.ts";
 
 /**
@@ -26,8 +27,11 @@ interface OpenStream {
 /** One redactor per (choice, kind, tool call), created on first use and ended on flush. */
 export class ChoiceTextStreams {
   private readonly open = new Map<string, OpenStream>();
-  /** Every redactor ever created, ended ones included, for the totals in stats. */
-  private readonly all: StreamTextRedactor[] = [];
+  /**
+   * What ended redactors found, folded in as each ends: a long stream opens a redactor per block,
+   * tool call or Gemini argument string, and keeping them all for the totals would grow with it.
+   */
+  private readonly ended = { matches: new Map<string, number>(), restored: 0 };
 
   constructor(private readonly makeRedactor: (kind: TextStreamKind) => StreamTextRedactor) {}
 
@@ -37,9 +41,21 @@ export class ChoiceTextStreams {
     if (!stream) {
       stream = { choice, kind, tool, redactor: this.makeRedactor(kind) };
       this.open.set(key, stream);
-      this.all.push(stream.redactor);
     }
     return stream.redactor.push(piece);
+  }
+
+  /**
+   * Passes the piece `owner[key]` through its stream and writes back what is released; true when
+   * that differs (the event must be rewritten). Not a string, or empty: nothing to pass.
+   */
+  rewrite(owner: JsonObject, key: string, choice: number, kind: TextStreamKind, tool = 0): boolean {
+    const piece = owner[key];
+    if (typeof piece !== "string" || piece === "") return false;
+    const released = this.push(choice, kind, tool, piece);
+    if (released === piece) return false;
+    owner[key] = released;
+    return true;
   }
 
   /** Ends the streams of `choice` (all choices when undefined); choices with nothing left are omitted. */
@@ -49,6 +65,7 @@ export class ChoiceTextStreams {
       if (choice !== undefined && stream.choice !== choice) continue;
       this.open.delete(key);
       const released = stream.redactor.end();
+      add(this.ended, stream.redactor);
       if (released === "") continue;
       let flushed = byChoice.get(stream.choice);
       if (!flushed) {
@@ -64,26 +81,21 @@ export class ChoiceTextStreams {
   /** Redacts a whole text on its own (a cut event's bytes), counted in the totals. */
   redactWhole(kind: TextStreamKind, text: string): string {
     const redactor = this.makeRedactor(kind);
-    this.all.push(redactor);
-    return redactor.push(text) + redactor.end();
-  }
-
-  /** Some stream of `choice` (any choice when undefined) still holds text. */
-  holding(choice?: number): boolean {
-    for (const stream of this.open.values()) {
-      if ((choice === undefined || stream.choice === choice) && !stream.redactor.idle) return true;
-    }
-    return false;
+    const redacted = redactor.push(text) + redactor.end();
+    add(this.ended, redactor);
+    return redacted;
   }
 
   totals(): { matches: Map<string, number>; restored: number } {
-    const matches = new Map<string, number>();
-    let restored = 0;
-    for (const redactor of this.all) {
-      const stats = redactor.stats();
-      restored += stats.restored;
-      for (const [type, count] of stats.matches) matches.set(type, (matches.get(type) ?? 0) + count);
-    }
-    return { matches, restored };
+    const totals = { matches: new Map(this.ended.matches), restored: this.ended.restored };
+    for (const stream of this.open.values()) add(totals, stream.redactor);
+    return totals;
   }
+}
+
+function add(totals: { matches: Map<string, number>; restored: number }, redactor: StreamTextRedactor): void {
+  const stats = redactor.stats();
+  totals.restored += stats.restored;
+  for (const [type, count] of stats.matches)
+    totals.matches.set(type, (totals.matches.get(type) ?? 0) + count);
 }

@@ -53,13 +53,7 @@ function redactParts(candidate: JsonObject, index: number, streams: ChoiceTextSt
   let changed = false;
   for (const part of partsOf(candidate)) {
     if (!isObject(part) || part.thought === true) continue;
-    if (typeof part.text === "string" && part.text !== "") {
-      const released = streams.push(index, "content", 0, part.text);
-      if (released !== part.text) {
-        part.text = released;
-        changed = true;
-      }
-    }
+    if (streams.rewrite(part, "text", index, "content")) changed = true;
     const call = part.functionCall;
     if (isObject(call) && rewriteStrings(call.args, (text) => streams.redactWhole("arguments", text))) {
       changed = true;

@@ -30,7 +30,7 @@ const PEM_BEGIN = "-----BEGIN";
 const PEM_END = "-----END";
 const PEM_DASHES = "-----";
 
-export function isEntityChar(c: number): boolean {
+function isEntityChar(c: number): boolean {
   if (c >= 48 && c <= 57) return true; // digits
   if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return true; // ASCII letters
   // . ( ) : @, then atext (! # $ % & ' * + - / = ? ^ _ ` { | } ~), then "müller", "münchen"

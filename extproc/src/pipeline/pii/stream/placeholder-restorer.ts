@@ -1,18 +1,55 @@
 /**
  * Puts original values back in place of this request's placeholders, for text that arrives in
- * pieces. The restore map is read live: a `PiiReplacements` adds entries while the answer is being
- * redacted, so everything derived from the keys is rebuilt whenever the map's size changes.
+ * pieces. The restore map is read live: a `PiiReplacements` may add entries after a restorer is
+ * made, so everything derived from the keys is rebuilt whenever the map's size changes.
  *
  * Only whole keys are restored, leftmost first and, where two keys start at the same place, the
  * longest one, so the result never depends on where the text was cut.
  */
-export class PlaceholderRestorer {
-  private builtForSize = -1;
-  private pattern: RegExp | undefined;
-  private prefixes = new Set<string>();
-  private keys: string[] = [];
-  private longest = 0;
+/**
+ * What is derived from one restore map's keys. Shared by every restorer over the same map: an
+ * answer makes one restorer per text (each string value of a JSON answer, each Gemini argument
+ * string, each streamed text), and rebuilding the pattern for each would cost the size of the map
+ * every time.
+ */
+interface KeyIndex {
+  readonly size: number;
+  /** Longest first: at one position the regex alternation takes the first alternative that fits. */
+  readonly keys: readonly string[];
+  readonly longest: number;
+  readonly pattern: RegExp | undefined;
+  /** Proper prefixes of the keys, built on first use: only a stream's cuts ask for them. */
+  prefixes: Set<string> | undefined;
+}
 
+const indexes = new WeakMap<ReadonlyMap<string, string>, KeyIndex>();
+
+function keyIndex(restore: ReadonlyMap<string, string>): KeyIndex {
+  const known = indexes.get(restore);
+  if (known !== undefined && known.size === restore.size) return known;
+  const keys = [...restore.keys()].filter((key) => key !== "").sort((a, b) => b.length - a.length);
+  const index: KeyIndex = {
+    size: restore.size,
+    keys,
+    longest: keys[0]?.length ?? 0,
+    pattern: keys.length > 0 ? new RegExp(keys.map(escapeRegExp).join("|"), "g") : undefined,
+    prefixes: undefined,
+  };
+  indexes.set(restore, index);
+  return index;
+}
+
+function prefixesOf(index: KeyIndex): Set<string> {
+  if (index.prefixes !== undefined) return index.prefixes;
+  const prefixes = new Set<string>();
+  for (const key of index.keys) {
+    for (let n = 1; n < key.length; n++) prefixes.add(key.slice(0, n));
+  }
+  index.prefixes = prefixes;
+  return prefixes;
+}
+
+export class PlaceholderRestorer {
   /**
    * `asJsonText`: the text is JSON (a streamed tool call's arguments), where a placeholder sits
    * inside a string literal, so an original is written as string content: quotes, backslashes and
@@ -27,17 +64,10 @@ export class PlaceholderRestorer {
     return this.restore.size > 0;
   }
 
-  /** Length of the longest placeholder: how far a straddling one can reach. */
-  get maxKeyLength(): number {
-    this.rebuild();
-    return this.longest;
-  }
-
   /** Restores every whole placeholder in `text`; `onRestore` is called once per restored value. */
   apply(text: string, onRestore: () => void): string {
     if (!this.active || text === "") return text;
-    this.rebuild();
-    const pattern = this.pattern;
+    const pattern = keyIndex(this.restore).pattern;
     if (!pattern) return text;
     return text.replace(pattern, (token) => {
       const original = this.restore.get(token);
@@ -53,10 +83,11 @@ export class PlaceholderRestorer {
    */
   openPrefixStart(text: string, from: number): number {
     if (!this.active) return -1;
-    this.rebuild();
-    const lo = Math.max(from, text.length - this.longest + 1);
+    const index = keyIndex(this.restore);
+    const prefixes = prefixesOf(index);
+    const lo = Math.max(from, text.length - index.longest + 1);
     for (let s = lo; s < text.length; s++) {
-      if (this.prefixes.has(text.slice(s))) return s;
+      if (prefixes.has(text.slice(s))) return s;
     }
     return -1;
   }
@@ -67,26 +98,16 @@ export class PlaceholderRestorer {
    */
   straddlingStart(text: string, cut: number, from: number): number {
     if (!this.active) return -1;
-    this.rebuild();
-    for (let s = Math.max(from, cut - this.longest + 1); s < cut; s++) {
-      for (const key of this.keys) {
+    const index = keyIndex(this.restore);
+    const prefixes = prefixesOf(index);
+    for (let s = Math.max(from, cut - index.longest + 1); s < cut; s++) {
+      // A key crossing the cut from s starts with text[s..cut): only then are the keys worth trying.
+      if (!prefixes.has(text.slice(s, cut))) continue;
+      for (const key of index.keys) {
         if (s + key.length > cut && text.startsWith(key, s)) return s;
       }
     }
     return -1;
-  }
-
-  private rebuild(): void {
-    if (this.builtForSize === this.restore.size) return;
-    this.builtForSize = this.restore.size;
-    // Longest first: at one position the regex alternation takes the first alternative that fits.
-    this.keys = [...this.restore.keys()].filter((key) => key !== "").sort((a, b) => b.length - a.length);
-    this.longest = this.keys[0]?.length ?? 0;
-    this.pattern = this.keys.length > 0 ? new RegExp(this.keys.map(escapeRegExp).join("|"), "g") : undefined;
-    this.prefixes = new Set();
-    for (const key of this.keys) {
-      for (let n = 1; n < key.length; n++) this.prefixes.add(key.slice(0, n));
-    }
   }
 }
 

@@ -1,7 +1,6 @@
 import type { JsonObject } from "../../json-object.ts";
-import { isJsonText } from "../../json-string-values.ts";
 import { ChoiceTextStreams, type TextStreamKind } from "./choice-text-streams.ts";
-import { parseSseEvent, serializeSseEvent } from "./sse-event.ts";
+import { parseSseEvent, parseSseJson, type SseEvent, serializeSseEvent } from "./sse-event.ts";
 import { SseEventSplitter } from "./sse-event-splitter.ts";
 import type { SseTextCodec } from "./sse-text-codec.ts";
 import type { StreamTextRedactor } from "./stream-text-redactor.ts";
@@ -44,10 +43,16 @@ export class SseAnswerRedactor {
   private rewritten = 0;
   private passedThrough = 0;
 
-  /** `makeRedactor` gets the stream kind so tool-call arguments (JSON text) can be treated apart. */
+  /**
+   * `makeRedactor` gets the stream kind so tool-call arguments (JSON text) can be treated apart.
+   * `onData` sees each event's data as parsed here (undefined when not JSON), so a reader of the
+   * same stream (token usage) needs no parse of its own. It is called before the codec rewrites
+   * the value in place: read it then, do not keep it.
+   */
   constructor(
     private readonly codec: SseTextCodec,
     makeRedactor: (kind: TextStreamKind) => StreamTextRedactor,
+    private readonly onData: (data: unknown) => void = () => {},
   ) {
     this.streams = new ChoiceTextStreams(makeRedactor);
   }
@@ -80,9 +85,14 @@ export class SseAnswerRedactor {
   }
 
   private handleEvent(raw: Buffer, out: Buffer[]): void {
-    this.events++;
     const event = parseSseEvent(raw.toString("utf8"));
-    const role = event.data === undefined ? undefined : this.codec.read(parseJson(event.data));
+    this.handleParsed(raw, event, event.data === undefined ? undefined : parseSseJson(event.data), out);
+  }
+
+  private handleParsed(raw: Buffer, event: SseEvent, data: unknown, out: Buffer[]): void {
+    this.events++;
+    if (event.data !== undefined) this.onData(data);
+    const role = event.data === undefined ? undefined : this.codec.read(data);
     if (role?.kind === "text") {
       const { changed, before } = this.codec.redact(role.chunk, this.streams);
       if (before !== "") out.push(Buffer.from(before));
@@ -107,11 +117,10 @@ export class SseAnswerRedactor {
   private handleCutEvent(pending: Buffer, out: Buffer[]): void {
     const text = wholeCharacters(pending);
     const event = parseSseEvent(text);
-    if (event.data !== undefined && (event.data === "[DONE]" || isJsonText(event.data))) {
-      this.handleEvent(
-        Buffer.from(text.endsWith("\n") || text.endsWith("\r") ? `${text}\n` : `${text}\n\n`),
-        out,
-      );
+    const data = event.data === undefined ? undefined : parseSseJson(event.data);
+    if (event.data !== undefined && (event.data === "[DONE]" || data !== undefined)) {
+      const terminated = text.endsWith("\n") || text.endsWith("\r") ? `${text}\n` : `${text}\n\n`;
+      this.handleParsed(Buffer.from(terminated), event, data, out);
       return;
     }
     this.events++;
@@ -126,14 +135,6 @@ export class SseAnswerRedactor {
   private flushAll(out: Buffer[]): void {
     const flushed = this.streams.flush();
     if (flushed.length > 0) out.push(Buffer.from(this.codec.flushed(this.lastChunk, flushed)));
-  }
-}
-
-function parseJson(data: string): unknown {
-  try {
-    return JSON.parse(data) as unknown;
-  } catch {
-    return undefined;
   }
 }
 

@@ -20,38 +20,53 @@ export const MAX_EVENT_BYTES = 1 << 20;
 export class SseEventSplitter {
   constructor(private readonly maxEventBytes = MAX_EVENT_BYTES) {}
 
-  private pending: Buffer = Buffer.alloc(0);
-  /** Offset in `pending` where the current (unfinished) line starts. */
+  /**
+   * The unfinished event is `held[0..length)`. It grows by doubling, never by concatenating per
+   * chunk: an event trickling in a few bytes at a time would otherwise be copied whole at every
+   * chunk, quadratic up to the bound. Events handed out are views of it (or of the caller's chunk),
+   * so once one is handed out that memory is never written again: the next append copies the rest.
+   */
+  private held: Buffer = Buffer.alloc(0);
+  private length = 0;
+  /** Offset in the held bytes where the current (unfinished) line starts. */
   private lineStart = 0;
-  /** Offset in `pending` up to which line breaks have been examined. */
+  /** Offset in the held bytes up to which line breaks have been examined. */
   private scanned = 0;
 
   /** Whole events completed by this chunk, in order. */
   push(chunk: Buffer): Buffer[] {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    let data = chunk;
+    if (this.length > 0) {
+      this.append(chunk);
+      data = this.held.subarray(0, this.length);
+    }
     const events: Buffer[] = [];
     let eventStart = 0;
     let i = this.scanned;
-    while (i < this.pending.length) {
-      const byte = this.pending[i] as number;
+    while (i < data.length) {
+      const byte = data[i] as number;
       if (byte !== LF && byte !== CR) {
         i++;
         continue;
       }
-      if (byte === CR && i + 1 === this.pending.length) break;
-      const breakEnd = byte === CR && this.pending[i + 1] === LF ? i + 2 : i + 1;
+      if (byte === CR && i + 1 === data.length) break;
+      const breakEnd = byte === CR && data[i + 1] === LF ? i + 2 : i + 1;
       const emptyLine = i === this.lineStart;
       this.lineStart = breakEnd;
       i = breakEnd;
       if (emptyLine) {
-        events.push(this.pending.subarray(eventStart, breakEnd));
+        events.push(data.subarray(eventStart, breakEnd));
         eventStart = breakEnd;
       }
     }
     this.scanned = i - eventStart;
     this.lineStart -= eventStart;
-    this.pending = this.pending.subarray(eventStart);
-    if (this.pending.length > this.maxEventBytes) {
+    if (eventStart > 0 || data === chunk) {
+      // What is left is a view sized to its content: the next append copies it out.
+      this.held = data.subarray(eventStart);
+    }
+    this.length = data.length - eventStart;
+    if (this.length > this.maxEventBytes) {
       // Thrown, not passed on: the stream loop answers it as a processor failure, so Envoy ends
       // the stream instead of letting uninspected bytes through (fail closed).
       throw new Error(`an event-stream event grew past ${this.maxEventBytes} bytes without ending`);
@@ -61,10 +76,22 @@ export class SseEventSplitter {
 
   /** The bytes of an unfinished event (the stream ended without its blank line), then empty. */
   takePending(): Buffer {
-    const rest = this.pending;
-    this.pending = Buffer.alloc(0);
+    const rest = this.held.subarray(0, this.length);
+    this.held = Buffer.alloc(0);
+    this.length = 0;
     this.lineStart = 0;
     this.scanned = 0;
     return rest;
+  }
+
+  private append(chunk: Buffer): void {
+    const needed = this.length + chunk.length;
+    if (needed > this.held.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.held.length * 2));
+      this.held.copy(grown, 0, 0, this.length);
+      this.held = grown;
+    }
+    chunk.copy(this.held, this.length);
+    this.length = needed;
   }
 }

@@ -49,3 +49,12 @@ export function serializeSseEvent(event: SseEvent, data: string): string {
   lines.splice(event.dataPosition, 0, ...dataLines);
   return `${lines.join("\n")}\n\n`;
 }
+
+/** An event's data as JSON, or undefined when it is not JSON (`[DONE]`, a provider's plain text). */
+export function parseSseJson(data: string): unknown {
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return undefined;
+  }
+}

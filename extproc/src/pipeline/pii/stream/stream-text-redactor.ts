@@ -1,4 +1,4 @@
-import { detectAll } from "../detectors/index.ts";
+import { detectEach, resolveOverlaps } from "../detectors/index.ts";
 import type { Detector, TextMatch } from "../detectors/types.ts";
 import { type OpenTailLimits, openTailStart } from "./open-tail.ts";
 import { PlaceholderRestorer } from "./placeholder-restorer.ts";
@@ -95,11 +95,6 @@ export class StreamTextRedactor {
     return this.release("", true);
   }
 
-  /** Nothing is held: the pushes so far have all been sent. */
-  get idle(): boolean {
-    return this.held === "";
-  }
-
   stats(): StreamTextStats {
     return {
       matches: new Map(this.counts.matches),
@@ -119,21 +114,17 @@ export class StreamTextRedactor {
       this.maxHeld = Math.max(this.maxHeld, this.held.length);
       return "";
     }
-    const matches = detectAll(window, this.detectors);
-    // The cut is checked against every detector's own matches, not only the merged ones: a match
-    // that lost an overlap to one that touches the tail wins again if that one vanishes.
-    const cut = final ? window.length : this.cutAt(window, from, tail, this.candidates(window));
+    // One detection pass serves both: the cut is checked against every detector's own matches,
+    // not only the merged ones (a match that lost an overlap to one that touches the tail wins
+    // again if that one vanishes), and the merge reads the same list.
+    const candidates = detectEach(window, this.detectors);
+    const cut = final ? window.length : this.cutAt(window, from, tail, candidates);
+    const matches = resolveOverlaps(candidates);
     const out = renderText(window, from, cut, matches, this.replacer, this.restorer, this.counts);
     this.context = window.slice(Math.max(0, cut - CONTEXT_CHARS), cut);
     this.held = window.slice(cut);
     this.maxHeld = Math.max(this.maxHeld, this.held.length);
     return out;
-  }
-
-  private candidates(window: string): TextMatch[] {
-    const all: TextMatch[] = [];
-    for (const detector of this.detectors) for (const match of detector.detect(window)) all.push(match);
-    return all;
   }
 
   private openTail(window: string, from: number): number {
