@@ -51,6 +51,9 @@ const ATTEMPT_COUNT_HEADER = "x-envoy-attempt-count";
 
 const CONTINUE: ExchangeAction = { kind: "continue" };
 
+/** Built once: the header is read on every attempt. */
+const API_FROM_HEADER = ApiKind.catch("unknown");
+
 /**
  * One attempt to one provider, run by Envoy's upstream "translate" filter, so a retry to another
  * provider is translated anew for that provider. It turns the approved request into the
@@ -84,7 +87,7 @@ export class ProviderAttempt implements StreamProcessor {
     this.requestId = headerValue(headers, "x-request-id") ?? "";
     const attempt = Number(headerValue(headers, ATTEMPT_COUNT_HEADER) ?? 1);
     this.attempt = Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
-    this.api = ApiKind.catch("unknown").parse(headerValue(headers, API_HEADER));
+    this.api = API_FROM_HEADER.parse(headerValue(headers, API_HEADER));
     const targets = new URLSearchParams(headerValue(headers, TARGETS_HEADER) ?? "");
     this.model = targets.get(this.deps.provider) ?? headerValue(headers, TARGET_MODEL_HEADER) ?? "";
     const info = this.deps.policies.current().providers.get(this.deps.provider);
@@ -131,9 +134,9 @@ export class ProviderAttempt implements StreamProcessor {
         ...(param ? { param } : {}),
       });
     }
-    const stream =
-      (json.value.value as { stream?: unknown; stream_options?: { include_usage?: unknown } }) ?? {};
-    this.includeUsage = stream.stream_options?.include_usage === true;
+    // Read from the caller's OpenAI body: a translated stream adds the usage chunk only when asked.
+    const caller = json.value.value as { stream_options?: { include_usage?: unknown } } | null;
+    this.includeUsage = caller?.stream_options?.include_usage === true;
     const set: HeaderEntry[] = Object.entries(request.value.headers).map(([name, value]) => ({
       name,
       value,

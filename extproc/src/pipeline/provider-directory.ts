@@ -1,7 +1,5 @@
 import { z } from "zod";
-import type { ProviderInfo } from "./provider-translation.ts";
-
-export type { ProviderInfo } from "./provider-translation.ts";
+import { PROVIDER_APIS, type ProviderInfo } from "./provider-translation.ts";
 
 /**
  * Azure OpenAI's dated versions, e.g. `2024-10-21` or `2025-01-01-preview`. Checked here because
@@ -13,7 +11,7 @@ const AZURE_API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 const ProviderEntry = z
   .looseObject({
     hosting: z.enum(["external", "self_hosted"]).default("external"),
-    api: z.enum(["openai", "anthropic", "gemini", "azure-openai"]).default("openai"),
+    api: z.enum(PROVIDER_APIS).default("openai"),
     api_version: z.string().regex(AZURE_API_VERSION, "api_version must look like 2024-10-21").optional(),
   })
   .refine((entry) => entry.api !== "azure-openai" || entry.api_version !== undefined, {

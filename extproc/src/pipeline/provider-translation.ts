@@ -50,7 +50,8 @@ export interface StreamTranslator {
 }
 
 /** The wire API a provider speaks; data.gateway.providers names it per provider. */
-export type ProviderApi = "openai" | "anthropic" | "gemini" | "azure-openai";
+export const PROVIDER_APIS = ["openai", "anthropic", "gemini", "azure-openai"] as const;
+export type ProviderApi = (typeof PROVIDER_APIS)[number];
 
 /** One provider as the bundle's data describes it (`gateway.providers`), checked on load. */
 export interface ProviderInfo {

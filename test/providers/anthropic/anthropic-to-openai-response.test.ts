@@ -154,6 +154,17 @@ describe("anthropicToOpenAiChat", () => {
     assert.equal(parse(out.body).error.code, "provider_invalid_response");
   });
 
+  test("answers 502 when a success body is not UTF-8", () => {
+    const body = Buffer.concat([
+      Buffer.from('{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"}],"stop_reason":"end_turn","usage":{}}'),
+    ]);
+    const out = anthropicToOpenAiChat(200, body, "m");
+    assert.equal(out.status, 502);
+    assert.equal(parse(out.body).error.code, "provider_invalid_response");
+  });
+
   test("keeps the status of an error answered without an Anthropic error body", () => {
     const out = anthropicToOpenAiChat(503, Buffer.from("upstream connect error"), "m");
     assert.equal(out.status, 503);

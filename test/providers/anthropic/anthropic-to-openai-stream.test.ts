@@ -136,6 +136,27 @@ describe("AnthropicToOpenAiStream", () => {
     assert.equal(JSON.parse(events.at(-1) ?? "").error.code, "provider_invalid_response");
   });
 
+  test("refuses an event that is not UTF-8 instead of passing on replacement characters", () => {
+    const translator = new AnthropicToOpenAiStream("gpt-4o", () => 1_700_000_000_000);
+    const head = Buffer.from(TOOL_STREAM.slice(0, TOOL_STREAM.indexOf("event: ping")));
+    const broken = Buffer.concat([
+      Buffer.from(
+        'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"',
+      ),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}}\n\n'),
+    ]);
+    const out = Buffer.concat([translator.push(head), translator.push(broken), translator.end()]).toString(
+      "utf8",
+    );
+    assert.ok(!out.includes("\ufffd"));
+    const events = out.split("\n\n").filter((e) => e !== "");
+    assert.equal(
+      JSON.parse(events.at(-1)?.slice("data: ".length) ?? "").error.code,
+      "provider_invalid_response",
+    );
+  });
+
   test("skips event types it does not know", () => {
     const withUnknown = TOOL_STREAM.replace(
       "event: ping",

@@ -183,4 +183,21 @@ describe("Gemini generateContent answer → OpenAI chat.completion", () => {
     assert.equal(out.status, 503);
     assert.equal(out.json.error.code, "invalid_provider_response");
   });
+
+  it("answers 502 when a 200 body is not UTF-8", () => {
+    const body = Buffer.concat([
+      Buffer.from('{"candidates":[{"content":{"parts":[{"text":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"}]}}]}'),
+    ]);
+    const out = geminiToOpenAiChat(200, body, "gpt-4o", stamps);
+    assert.equal(out.status, 502);
+    assert.equal(JSON.parse(out.body.toString("utf8")).error.code, "invalid_provider_response");
+  });
+
+  it("answers 502 for a status that is no error an OpenAI SDK can act on (a proxy's redirect)", () => {
+    const out = translate(302, "");
+    assert.equal(out.status, 502);
+    assert.equal(out.json.error.code, "invalid_provider_response");
+  });
 });

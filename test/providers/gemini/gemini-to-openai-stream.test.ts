@@ -124,6 +124,18 @@ describe("Gemini stream → OpenAI chat.completion.chunk stream", () => {
     assert.equal(JSON.parse(events.at(-1) ?? "{}").error.code, "invalid_provider_response");
   });
 
+  it("turns an event that is not UTF-8 into an error event, not replacement characters", () => {
+    const bytes = Buffer.concat([
+      sse([text("a")]),
+      Buffer.from('data: {"candidates":[{"content":{"parts":[{"text":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}]},"index":0,"finishReason":"STOP"}]}\r\n\r\n'),
+    ]);
+    const events = run(bytes, 7);
+    assert.ok(!events.some((e) => e.includes("\ufffd")));
+    assert.equal(JSON.parse(events.at(-1) ?? "{}").error.code, "invalid_provider_response");
+  });
+
   it("reports a blocked prompt as a content_filter error event", () => {
     const events = run(sse([{ promptFeedback: { blockReason: "PROHIBITED_CONTENT" } }]), 16);
     assert.equal(JSON.parse(events.at(-1) ?? "{}").error.code, "content_filter");

@@ -218,6 +218,17 @@ describe("OpenAI chat requests Gemini cannot take", () => {
       param: "tool_choice",
     },
     {
+      name: "an allowed_tools tool_choice",
+      body: {
+        messages: [user("x")],
+        tools: [weatherTool],
+        tool_choice: { type: "allowed_tools", allowed_tools: {} },
+      },
+      status: 422,
+      code: "unsupported_feature",
+      param: "tool_choice",
+    },
+    {
       name: "tool_choice without tools",
       body: { messages: [user("x")], tool_choice: "required" },
       status: 400,

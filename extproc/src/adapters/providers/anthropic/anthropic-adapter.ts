@@ -22,8 +22,7 @@ export const anthropicAdapter: ProviderAdapter = {
         },
       };
     }
-    const refusal = chatOnly("anthropic", api);
-    return refusal ? { ok: false, error: refusal } : openAiChatToAnthropic(body.value, model);
+    return chatOnly("anthropic", api) ?? openAiChatToAnthropic(body.value, model);
   },
   translatesAnswers: (api) => api !== "anthropic.messages",
   // The native caller's SDK chose the API version and betas its body is written for.

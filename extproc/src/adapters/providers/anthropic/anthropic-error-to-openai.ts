@@ -1,4 +1,6 @@
 import type { TranslatedResponse } from "../../../pipeline/provider-translation.ts";
+import { type OpenAiError, openAiErrorBuffer, openAiErrorStatus } from "../openai-error-body.ts";
+import { parseProviderJson } from "../provider-json.ts";
 import { AnthropicError } from "./anthropic-response-schemas.ts";
 
 /**
@@ -7,15 +9,6 @@ import { AnthropicError } from "./anthropic-response-schemas.ts";
  * and the gateway's failover treats right. The Anthropic error type becomes `code`, so the caller
  * and the audit row still see what the provider said.
  */
-
-export interface OpenAiErrorBody {
-  readonly error: {
-    readonly message: string;
-    readonly type: string;
-    readonly param: null;
-    readonly code: string;
-  };
-}
 
 const OPENAI_TYPE: Readonly<Record<string, string>> = {
   invalid_request_error: "invalid_request_error",
@@ -28,44 +21,32 @@ const OPENAI_TYPE: Readonly<Record<string, string>> = {
   overloaded_error: "api_error",
 };
 
-/** 529 is Anthropic's "overloaded"; OpenAI clients know 503 as the retryable equivalent. */
-export function openAiStatus(status: number): number {
-  if (status === 529) return 503;
-  return status >= 400 && status <= 599 ? status : 502;
-}
-
-export function openAiError(anthropicType: string, message: string): OpenAiErrorBody {
+/** The OpenAI type follows Anthropic's own error type, which may say more than the status. */
+export function anthropicOpenAiError(anthropicType: string, message: string): OpenAiError {
   const type = OPENAI_TYPE[anthropicType] ?? "api_error";
-  return { error: { message, type, param: null, code: anthropicType } };
+  return { message, type, param: null, code: anthropicType };
 }
 
-export function errorResponse(status: number, body: OpenAiErrorBody): TranslatedResponse {
-  return { status, body: Buffer.from(JSON.stringify(body)), usage: undefined };
+function errorResponse(status: number, error: OpenAiError): TranslatedResponse {
+  return { status, body: openAiErrorBuffer(error), usage: undefined };
 }
 
 /** The provider answered 2xx with something that is not an Anthropic message. */
 export function malformedAnswer(message: string): TranslatedResponse {
-  return errorResponse(502, openAiError("provider_invalid_response", message));
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString("utf8"));
-  } catch {
-    return undefined;
-  }
+  return errorResponse(502, anthropicOpenAiError("provider_invalid_response", message));
 }
 
 export function anthropicErrorToOpenAi(status: number, body: Buffer): TranslatedResponse {
-  const parsed = AnthropicError.safeParse(parseJson(body));
-  const mapped = openAiStatus(status);
+  const json = parseProviderJson(body);
+  const parsed = AnthropicError.safeParse(json.ok ? json.value : undefined);
+  const mapped = openAiErrorStatus(status);
   if (parsed.success) {
-    return errorResponse(mapped, openAiError(parsed.data.error.type, parsed.data.error.message));
+    return errorResponse(mapped, anthropicOpenAiError(parsed.data.error.type, parsed.data.error.message));
   }
   // A proxy in front of Anthropic may answer HTML or nothing; keep the status so failover still sees a 5xx.
   return errorResponse(
     mapped,
-    openAiError(
+    anthropicOpenAiError(
       mapped >= 500 ? "api_error" : "invalid_request_error",
       `anthropic answered ${status} without an error body`,
     ),

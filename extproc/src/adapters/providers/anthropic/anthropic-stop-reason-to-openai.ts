@@ -1,8 +1,8 @@
+import type { OpenAiFinishReason } from "../openai-chat-answer.ts";
+
 /** Anthropic's stop_reason to OpenAI's finish_reason. */
 
-export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
-
-const FINISH: Readonly<Record<string, FinishReason>> = {
+const FINISH: Readonly<Record<string, OpenAiFinishReason>> = {
   end_turn: "stop",
   stop_sequence: "stop",
   // pause_turn only follows server tools, which the translation never offers; the turn did end.
@@ -13,6 +13,6 @@ const FINISH: Readonly<Record<string, FinishReason>> = {
   refusal: "content_filter",
 };
 
-export function toFinishReason(stopReason: string | null | undefined): FinishReason {
+export function toFinishReason(stopReason: string | null | undefined): OpenAiFinishReason {
   return (stopReason && FINISH[stopReason]) || "stop";
 }

@@ -1,8 +1,15 @@
 import type { TranslatedResponse } from "../../../pipeline/provider-translation.ts";
+import {
+  assistantMessage,
+  type OpenAiAssistantMessage,
+  type OpenAiToolCall,
+  tokenUsage,
+} from "../openai-chat-answer.ts";
+import { parseProviderJson } from "../provider-json.ts";
 import { anthropicErrorToOpenAi, malformedAnswer } from "./anthropic-error-to-openai.ts";
 import { AnthropicMessage } from "./anthropic-response-schemas.ts";
 import { toFinishReason } from "./anthropic-stop-reason-to-openai.ts";
-import { tokenUsage, toOpenAiUsage } from "./anthropic-usage-to-openai.ts";
+import { toOpenAiUsage } from "./anthropic-usage-to-openai.ts";
 
 /**
  * An Anthropic Messages answer to an OpenAI chat.completion. `model` is the name reported to the
@@ -10,13 +17,7 @@ import { tokenUsage, toOpenAiUsage } from "./anthropic-usage-to-openai.ts";
  * text and tool_use (thinking, server tool results) are not part of an OpenAI message and are left out.
  */
 
-interface OpenAiToolCall {
-  readonly id: string;
-  readonly type: "function";
-  readonly function: { readonly name: string; readonly arguments: string };
-}
-
-function toMessage(content: AnthropicMessage["content"]) {
+function toMessage(content: AnthropicMessage["content"]): OpenAiAssistantMessage {
   const texts: string[] = [];
   const toolCalls: OpenAiToolCall[] = [];
   for (const block of content) {
@@ -26,22 +27,7 @@ function toMessage(content: AnthropicMessage["content"]) {
       toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: args } });
     }
   }
-  // OpenAI answers content null when the model only called tools.
-  const text = texts.length === 0 && toolCalls.length > 0 ? null : texts.join("");
-  return {
-    role: "assistant" as const,
-    content: text,
-    refusal: null,
-    ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-  };
-}
-
-function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(body.toString("utf8")) };
-  } catch {
-    return { ok: false };
-  }
+  return assistantMessage(texts.join(""), toolCalls);
 }
 
 export function anthropicToOpenAiChat(
@@ -51,7 +37,7 @@ export function anthropicToOpenAiChat(
   now: () => number = Date.now,
 ): TranslatedResponse {
   if (status < 200 || status > 299) return anthropicErrorToOpenAi(status, body);
-  const json = parseJson(body);
+  const json = parseProviderJson(body);
   if (!json.ok) return malformedAnswer("anthropic answered malformed JSON");
   const parsed = AnthropicMessage.safeParse(json.value);
   if (!parsed.success) return malformedAnswer("anthropic answered JSON that is not a message");

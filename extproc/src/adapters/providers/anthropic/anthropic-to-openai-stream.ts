@@ -1,18 +1,14 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
 import { SseEventSplitter } from "../../../pipeline/pii/stream/sse-event-splitter.ts";
 import type { StreamTranslator, TokenUsage } from "../../../pipeline/provider-translation.ts";
-import { openAiError } from "./anthropic-error-to-openai.ts";
+import { type OpenAiFinishReason, tokenUsage } from "../openai-chat-answer.ts";
+import { openAiErrorEvent } from "../openai-error-body.ts";
+import { decodeProviderText } from "../provider-json.ts";
+import { anthropicOpenAiError } from "./anthropic-error-to-openai.ts";
 import { type AnthropicUsage, StreamEvent } from "./anthropic-response-schemas.ts";
-import { type FinishReason, toFinishReason } from "./anthropic-stop-reason-to-openai.ts";
-import { tokenUsage, toOpenAiUsage } from "./anthropic-usage-to-openai.ts";
-import {
-  type ChunkStamp,
-  chunkFrame,
-  type Delta,
-  DONE_FRAME,
-  errorFrame,
-  usageFrame,
-} from "./openai-chunk-frames.ts";
+import { toFinishReason } from "./anthropic-stop-reason-to-openai.ts";
+import { toOpenAiUsage } from "./anthropic-usage-to-openai.ts";
+import { type ChunkStamp, chunkFrame, type Delta, DONE_FRAME, usageFrame } from "./openai-chunk-frames.ts";
 
 /**
  * Anthropic's Messages event stream to OpenAI chat.completion.chunk events, as bytes arrive (a
@@ -37,14 +33,13 @@ const KNOWN_EVENTS = new Set([
 ]);
 
 export class AnthropicToOpenAiStream implements StreamTranslator {
-  readonly #decoder = new TextDecoder("utf-8");
   readonly #events: SseEventSplitter;
   readonly #parser: EventSourceParser;
   #stamp: ChunkStamp;
   #out = "";
   #state: "open" | "done" | "failed" = "open";
   #started = false;
-  #finish: FinishReason | undefined;
+  #finish: OpenAiFinishReason | undefined;
   #usage: AnthropicUsage | undefined;
   /** Anthropic content block index to OpenAI tool_calls index (which counts tool calls only). */
   readonly #toolIndex = new Map<number, number>();
@@ -57,16 +52,14 @@ export class AnthropicToOpenAiStream implements StreamTranslator {
 
   push(chunk: Buffer): Buffer {
     if (this.#state !== "open") return this.#take();
-    for (const event of this.#events.push(chunk)) {
-      this.#parser.feed(this.#decoder.decode(event, { stream: true }));
-    }
+    for (const event of this.#events.push(chunk)) this.#feed(event);
     return this.#take();
   }
 
   end(): Buffer {
     if (this.#state === "open") {
-      this.#parser.feed(this.#decoder.decode(this.#events.takePending()));
-      this.#parser.reset({ consume: true });
+      this.#feed(this.#events.takePending());
+      if (this.#state === "open") this.#parser.reset({ consume: true });
     }
     if (this.#state === "open") {
       this.#fail("provider_stream_interrupted", "the anthropic stream ended before the message was complete");
@@ -79,13 +72,24 @@ export class AnthropicToOpenAiStream implements StreamTranslator {
     return this.#usage === undefined ? undefined : tokenUsage(toOpenAiUsage(this.#usage));
   }
 
+  /** One whole event's bytes (the splitter cuts them), so no character is split across calls. */
+  #feed(event: Buffer): void {
+    if (this.#state !== "open") return;
+    const text = decodeProviderText(event);
+    if (text === undefined) {
+      this.#fail("provider_invalid_response", "anthropic sent a stream event that is not UTF-8");
+      return;
+    }
+    this.#parser.feed(text);
+  }
+
   #take(): Buffer {
     const out = Buffer.from(this.#out);
     this.#out = "";
     return out;
   }
 
-  #emit(delta: Delta, finish: FinishReason | null = null): void {
+  #emit(delta: Delta, finish: OpenAiFinishReason | null = null): void {
     if (!this.#started) {
       this.#started = true;
       this.#out += chunkFrame(this.#stamp, { role: "assistant", content: "" });
@@ -95,7 +99,7 @@ export class AnthropicToOpenAiStream implements StreamTranslator {
 
   #fail(code: string, message: string): void {
     this.#state = "failed";
-    this.#out += errorFrame(openAiError(code, message));
+    this.#out += openAiErrorEvent(anthropicOpenAiError(code, message));
   }
 
   #mergeUsage(usage: AnthropicUsage | null | undefined): void {

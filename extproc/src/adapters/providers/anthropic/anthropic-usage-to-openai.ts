@@ -21,8 +21,3 @@ export function toOpenAiUsage(usage: AnthropicUsage): OpenAiUsage {
     prompt_tokens_details: { cached_tokens: cached },
   };
 }
-
-export function tokenUsage(usage: OpenAiUsage): TokenUsage {
-  const { prompt_tokens, completion_tokens, total_tokens } = usage;
-  return { prompt_tokens, completion_tokens, total_tokens };
-}

@@ -3,7 +3,6 @@
  * behind. Pure translation over bytes and plain data; the pipeline decides when to apply it and
  * injects the credentials.
  */
-export { anthropicErrorToOpenAi } from "./anthropic-error-to-openai.ts";
 export { anthropicToOpenAiChat } from "./anthropic-to-openai-response.ts";
 export { AnthropicToOpenAiStream } from "./anthropic-to-openai-stream.ts";
 export {

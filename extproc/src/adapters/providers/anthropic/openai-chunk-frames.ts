@@ -1,5 +1,4 @@
-import type { OpenAiErrorBody } from "./anthropic-error-to-openai.ts";
-import type { FinishReason } from "./anthropic-stop-reason-to-openai.ts";
+import type { OpenAiFinishReason } from "../openai-chat-answer.ts";
 import type { OpenAiUsage } from "./anthropic-usage-to-openai.ts";
 
 /**
@@ -20,7 +19,7 @@ export type Delta =
   | { readonly tool_calls: readonly ToolCallDelta[] }
   | Record<string, never>;
 
-export interface ToolCallDelta {
+interface ToolCallDelta {
   readonly index: number;
   readonly id?: string;
   readonly type?: "function";
@@ -31,7 +30,11 @@ function frame(payload: unknown): string {
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
 
-export function chunkFrame(stamp: ChunkStamp, delta: Delta, finish: FinishReason | null = null): string {
+export function chunkFrame(
+  stamp: ChunkStamp,
+  delta: Delta,
+  finish: OpenAiFinishReason | null = null,
+): string {
   return frame({
     id: stamp.id,
     object: "chat.completion.chunk",
@@ -51,14 +54,6 @@ export function usageFrame(stamp: ChunkStamp, usage: OpenAiUsage): string {
     choices: [],
     usage,
   });
-}
-
-/**
- * The openai SDK's Stream throws an APIError carrying `error` when a data event has an `error`
- * field (core/streaming.js), so the caller's `for await` fails with the provider's message.
- */
-export function errorFrame(body: OpenAiErrorBody): string {
-  return frame(body);
 }
 
 export const DONE_FRAME = "data: [DONE]\n\n";

@@ -1,7 +1,7 @@
 import type { Translated } from "../../../pipeline/provider-translation.ts";
+import type { TextContent, UserContent } from "../openai-chat-request.ts";
+import { invalidRequest, translated, unsupportedFeature } from "../translation-result.ts";
 import type { ImageSource, TextBlock, UserBlock } from "./anthropic-request-types.ts";
-import type { TextContent, UserContent } from "./openai-chat-request-schema.ts";
-import { invalid, succeed, unsupported } from "./translation-failure.ts";
 
 /** OpenAI message content (a string or content parts) to Anthropic content blocks. */
 
@@ -18,26 +18,29 @@ export function textContentBlocks(content: TextContent): TextBlock[] {
   return textBlocks(typeof content === "string" ? [content] : content.map((part) => part.text));
 }
 
-export function imageSource(url: string, param: string): Translated<ImageSource> {
+function imageSource(url: string, param: string): Translated<ImageSource> {
   if (url.startsWith("data:")) {
     const match = DATA_URL.exec(url);
     const mediaType = match?.[1];
     const data = match?.[2];
     if (mediaType === undefined || data === undefined || data === "") {
-      return invalid(param, "image data URLs must be base64 encoded (data:<media type>;base64,<data>)");
+      return invalidRequest(
+        "image data URLs must be base64 encoded (data:<media type>;base64,<data>)",
+        param,
+      );
     }
     if (!IMAGE_MEDIA_TYPES.has(mediaType)) {
-      return unsupported(param, `image type ${mediaType} is not supported by anthropic`);
+      return unsupportedFeature(`image type ${mediaType} is not supported by anthropic`, param);
     }
-    return succeed({ type: "base64", media_type: mediaType, data });
+    return translated({ type: "base64", media_type: mediaType, data });
   }
-  if (/^https?:\/\//i.test(url)) return succeed({ type: "url", url });
-  return invalid(param, "image_url must be an http(s) URL or a base64 data URL");
+  if (/^https?:\/\//i.test(url)) return translated({ type: "url", url });
+  return invalidRequest("image_url must be an http(s) URL or a base64 data URL", param);
 }
 
 /** `param` names the message for errors, e.g. `messages[2].content`. */
 export function userContentBlocks(content: UserContent, param: string): Translated<UserBlock[]> {
-  if (typeof content === "string") return succeed(textBlocks([content]));
+  if (typeof content === "string") return translated(textBlocks([content]));
   const blocks: UserBlock[] = [];
   for (const [index, part] of content.entries()) {
     const partParam = `${param}[${index}]`;
@@ -49,8 +52,8 @@ export function userContentBlocks(content: UserContent, param: string): Translat
       if (!source.ok) return source;
       blocks.push({ type: "image", source: source.value });
     } else {
-      return unsupported(partParam, `${part.type} content parts are not supported by anthropic`);
+      return unsupportedFeature(`${part.type} content parts are not supported by anthropic`, partParam);
     }
   }
-  return succeed(blocks);
+  return translated(blocks);
 }

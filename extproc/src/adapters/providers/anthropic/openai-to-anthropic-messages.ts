@@ -1,9 +1,9 @@
 import type { Translated } from "../../../pipeline/provider-translation.ts";
+import type { ChatMessage } from "../openai-chat-request.ts";
+import { invalidRequest, translated, unsupportedFeature } from "../translation-result.ts";
 import type { AnthropicMessage, AssistantBlock, TextBlock, UserBlock } from "./anthropic-request-types.ts";
-import type { ChatMessage } from "./openai-chat-request-schema.ts";
 import { textContentBlocks, userContentBlocks } from "./openai-content-to-anthropic.ts";
 import { toolUseBlocks } from "./openai-tool-calls-to-anthropic.ts";
-import { invalid, succeed, unsupported } from "./translation-failure.ts";
 
 /**
  * OpenAI's message list to Anthropic's `system` plus alternating user/assistant turns. System and
@@ -12,7 +12,7 @@ import { invalid, succeed, unsupported } from "./translation-failure.ts";
  * turn; consecutive turns of one role are merged because Anthropic wants strict alternation.
  */
 
-export interface AnthropicConversation {
+interface AnthropicConversation {
   readonly system: TextBlock[];
   readonly messages: AnthropicMessage[];
 }
@@ -41,38 +41,41 @@ function assistantTurn(
   param: string,
 ): Translated<Turn> {
   if (message.audio !== undefined && message.audio !== null) {
-    return unsupported(`${param}.audio`, "assistant audio is not supported by anthropic");
+    return unsupportedFeature("assistant audio is not supported by anthropic", `${param}.audio`);
   }
   if (message.function_call !== undefined && message.function_call !== null) {
-    return unsupported(
-      `${param}.function_call`,
+    return unsupportedFeature(
       "legacy function_call is not supported by anthropic; use tool_calls",
+      `${param}.function_call`,
     );
   }
   const calls = toolUseBlocks(message.tool_calls ?? [], `${param}.tool_calls`);
   if (!calls.ok) return calls;
-  return succeed({ role: "assistant", content: [...assistantText(message.content), ...calls.value] });
+  return translated({ role: "assistant", content: [...assistantText(message.content), ...calls.value] });
 }
 
 function toTurn(message: ChatMessage, param: string): Translated<Turn> {
   switch (message.role) {
     case "user": {
       const blocks = userContentBlocks(message.content, `${param}.content`);
-      return blocks.ok ? succeed({ role: "user", content: blocks.value }) : blocks;
+      return blocks.ok ? translated({ role: "user", content: blocks.value }) : blocks;
     }
     case "assistant":
       return assistantTurn(message, param);
     case "tool": {
       const content = textContentBlocks(message.content);
-      return succeed({
+      return translated({
         role: "user",
         content: [{ type: "tool_result", tool_use_id: message.tool_call_id, content }],
       });
     }
     case "function":
-      return unsupported(param, "legacy function messages are not supported by anthropic; use tool messages");
+      return unsupportedFeature(
+        "legacy function messages are not supported by anthropic; use tool messages",
+        param,
+      );
     default:
-      return invalid(param, "system messages are not conversation turns");
+      return invalidRequest("system messages are not conversation turns", param);
   }
 }
 
@@ -97,10 +100,10 @@ export function toAnthropicConversation(messages: readonly ChatMessage[]): Trans
     append(turns, turn.value);
   }
   if (turns.length === 0) {
-    return invalid("messages", "anthropic needs at least one user message besides system messages");
+    return invalidRequest("anthropic needs at least one user message besides system messages", "messages");
   }
   if (turns[0]?.role !== "user") {
-    return invalid("messages", "anthropic needs the conversation to start with a user message");
+    return invalidRequest("anthropic needs the conversation to start with a user message", "messages");
   }
-  return succeed({ system, messages: turns.map(toolResultsFirst) });
+  return translated({ system, messages: turns.map(toolResultsFirst) });
 }

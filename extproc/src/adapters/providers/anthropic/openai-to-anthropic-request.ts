@@ -1,10 +1,9 @@
-import type { z } from "zod";
 import type { ProviderRequest, Translated } from "../../../pipeline/provider-translation.ts";
+import { OpenAiChatRequest } from "../openai-chat-request.ts";
+import { invalidRequest, issueParam, translated } from "../translation-result.ts";
 import type { AnthropicMessagesRequest } from "./anthropic-request-types.ts";
-import { OpenAiChatRequest } from "./openai-chat-request-schema.ts";
 import { toAnthropicConversation } from "./openai-to-anthropic-messages.ts";
 import { toAnthropicTools } from "./openai-to-anthropic-tools.ts";
-import { invalid, succeed } from "./translation-failure.ts";
 import { rejectUnsupportedFeatures } from "./unsupported-openai-features.ts";
 
 /**
@@ -17,14 +16,6 @@ export const ANTHROPIC_VERSION = "2023-06-01";
 /** Anthropic requires max_tokens; OpenAI callers usually omit it and expect the model's own limit. */
 export const DEFAULT_MAX_TOKENS = 4096;
 
-function issueParam(issue: z.core.$ZodIssue | undefined): string | null {
-  if (issue === undefined || issue.path.length === 0) return null;
-  return issue.path.reduce<string>((acc, key) => {
-    if (typeof key === "number") return `${acc}[${key}]`;
-    return acc === "" ? String(key) : `${acc}.${String(key)}`;
-  }, "");
-}
-
 function buildBody(request: OpenAiChatRequest, model: string): Translated<AnthropicMessagesRequest> {
   const unsupported = rejectUnsupportedFeatures(request);
   if (!unsupported.ok) return unsupported;
@@ -35,7 +26,7 @@ function buildBody(request: OpenAiChatRequest, model: string): Translated<Anthro
   const { system, messages } = conversation.value;
   const stop = request.stop ?? [];
   const stopSequences = typeof stop === "string" ? [stop] : stop;
-  return succeed({
+  return translated({
     model,
     max_tokens: request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS,
     messages,
@@ -55,17 +46,17 @@ export function openAiChatToAnthropic(body: unknown, model: string): Translated<
   const parsed = OpenAiChatRequest.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return invalid(
-      issueParam(issue),
+    return invalidRequest(
       `invalid chat completion request: ${issue?.message ?? "malformed body"}`,
+      issueParam(issue),
     );
   }
-  const translated = buildBody(parsed.data, model);
-  if (!translated.ok) return translated;
-  return succeed({
+  const messages = buildBody(parsed.data, model);
+  if (!messages.ok) return messages;
+  return translated({
     method: "POST",
     path: ANTHROPIC_MESSAGES_PATH,
     headers: { "content-type": "application/json", "anthropic-version": ANTHROPIC_VERSION },
-    body: Buffer.from(JSON.stringify(translated.value)),
+    body: Buffer.from(JSON.stringify(messages.value)),
   });
 }

@@ -1,6 +1,6 @@
 import type { Translated } from "../../../pipeline/provider-translation.ts";
-import type { OpenAiChatRequest } from "./openai-chat-request-schema.ts";
-import { succeed, unsupported } from "./translation-failure.ts";
+import type { OpenAiChatRequest } from "../openai-chat-request.ts";
+import { translated, unsupportedFeature } from "../translation-result.ts";
 
 /**
  * Request-level OpenAI features Anthropic's Messages API cannot honour. Each is refused with 422
@@ -86,7 +86,7 @@ const CHECKS: ReadonlyArray<readonly [string, Check]> = [
 export function rejectUnsupportedFeatures(request: OpenAiChatRequest): Translated<true> {
   for (const [param, check] of CHECKS) {
     const message = check(request);
-    if (message !== undefined) return unsupported(param, message);
+    if (message !== undefined) return unsupportedFeature(message, param);
   }
-  return succeed(true);
+  return translated(true);
 }

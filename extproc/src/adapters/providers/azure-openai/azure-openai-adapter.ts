@@ -1,5 +1,6 @@
 import type { ProviderAdapter } from "../../../pipeline/provider-translation.ts";
 import { openAiCompatibleAdapter } from "../openai-compatible/openai-compatible-adapter.ts";
+import { unsupportedFeature } from "../translation-result.ts";
 import { azureDeploymentPath } from "./azure-deployment-path.ts";
 
 /**
@@ -9,6 +10,7 @@ import { azureDeploymentPath } from "./azure-deployment-path.ts";
  * it), so only the path and the credential differ; answers pass as they are.
  */
 export const azureOpenAiAdapter: ProviderAdapter = {
+  ...openAiCompatibleAdapter,
   translateRequest(api, body, model, provider) {
     // The provider directory refuses an azure-openai provider without api_version at bundle load,
     // so this is a wiring fault (an adapter given another provider's info), not a caller's error.
@@ -17,26 +19,13 @@ export const azureOpenAiAdapter: ProviderAdapter = {
     }
     const path = azureDeploymentPath(api, model, provider.api_version);
     if (path === undefined) {
-      return {
-        ok: false,
-        error: {
-          status: 422,
-          code: "unsupported_feature",
-          message: `${api} cannot be forwarded to an Azure OpenAI deployment`,
-          param: null,
-        },
-      };
+      return unsupportedFeature(`${api} cannot be forwarded to an Azure OpenAI deployment`, null);
     }
     const request = openAiCompatibleAdapter.translateRequest(api, body, model, provider);
     return request.ok ? { ok: true, value: { ...request.value, path } } : request;
   },
-  translatesAnswers: () => false,
-  callerHeaders: () => [],
-  translateAnswer: openAiCompatibleAdapter.translateAnswer,
-  streamTranslator: openAiCompatibleAdapter.streamTranslator,
   // `authorization` too: a caller's or another provider's bearer token must never reach Azure,
   // which would read it as an Entra ID token.
-  refusesGatewayKey: () => false,
   ownedHeaders: ["api-key", "authorization"],
   credentialHeaders: (key) => [{ name: "api-key", value: key }],
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseProviderJson } from "../provider-json.ts";
 
 /** Google's answer to a wrong API key: 400 INVALID_ARGUMENT with an ErrorInfo whose reason is API_KEY_INVALID. */
 const KeyInvalidError = z.object({
@@ -6,13 +7,9 @@ const KeyInvalidError = z.object({
 });
 
 export function isApiKeyInvalid(body: Buffer): boolean {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString("utf8"));
-  } catch {
-    return false;
-  }
-  const parsed = KeyInvalidError.safeParse(value);
+  const json = parseProviderJson(body);
+  if (!json.ok) return false;
+  const parsed = KeyInvalidError.safeParse(json.value);
   return (
     parsed.success &&
     parsed.data.error.details.some(

@@ -26,8 +26,7 @@ export const geminiAdapter: ProviderAdapter = {
         },
       };
     }
-    const refusal = chatOnly("gemini", api);
-    return refusal ? { ok: false, error: refusal } : openAiChatToGemini(body.value, model);
+    return chatOnly("gemini", api) ?? openAiChatToGemini(body.value, model);
   },
   translatesAnswers: (api) => api === "openai.chat_completions",
   callerHeaders: () => [],

@@ -1,18 +1,11 @@
 import type { TokenUsage } from "../../../pipeline/provider-translation.ts";
+import type { OpenAiFinishReason, OpenAiToolCall } from "../openai-chat-answer.ts";
 import type { GeminiCandidate, GeminiResponsePart, GeminiUsageMetadata } from "./gemini-response-schema.ts";
 
 /**
  * What the JSON answer and the stream share: a candidate's parts → OpenAI text and tool calls,
  * Gemini finish reasons → OpenAI's, and usageMetadata → usage.
  */
-
-export interface OpenAiToolCall {
-  readonly id: string;
-  readonly type: "function";
-  readonly function: { readonly name: string; readonly arguments: string };
-}
-
-export type OpenAiFinishReason = "stop" | "length" | "content_filter" | "tool_calls";
 
 const FILTERED = new Set([
   "SAFETY",
@@ -87,13 +80,5 @@ export function openAiUsage(meta: GeminiUsageMetadata): OpenAiUsage {
     total_tokens: meta.totalTokenCount ?? prompt + completion,
     prompt_tokens_details: { cached_tokens: meta.cachedContentTokenCount ?? 0 },
     completion_tokens_details: { reasoning_tokens: reasoning },
-  };
-}
-
-export function tokenUsage(usage: OpenAiUsage): TokenUsage {
-  return {
-    prompt_tokens: usage.prompt_tokens,
-    completion_tokens: usage.completion_tokens,
-    total_tokens: usage.total_tokens,
   };
 }

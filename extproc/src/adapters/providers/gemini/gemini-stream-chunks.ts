@@ -1,6 +1,6 @@
+import type { OpenAiFinishReason } from "../openai-chat-answer.ts";
 import {
   answerParts,
-  type OpenAiFinishReason,
   openAiFinishReason,
   partsText,
   partsToolCalls,

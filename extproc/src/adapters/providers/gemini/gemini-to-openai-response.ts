@@ -1,4 +1,7 @@
 import type { TranslatedResponse } from "../../../pipeline/provider-translation.ts";
+import { assistantMessage, tokenUsage } from "../openai-chat-answer.ts";
+import { openAiError, openAiErrorBuffer } from "../openai-error-body.ts";
+import { parseProviderJson } from "../provider-json.ts";
 import {
   answerParts,
   openAiFinishReason,
@@ -6,11 +9,9 @@ import {
   partsText,
   partsToolCalls,
   ToolCallIds,
-  tokenUsage,
 } from "./gemini-candidate-to-openai.ts";
-import { geminiErrorToOpenAi } from "./gemini-error-to-openai.ts";
+import { geminiErrorToOpenAi, invalidProviderResponse } from "./gemini-error-to-openai.ts";
 import { type GeminiCandidate, GenerateContentResponse } from "./gemini-response-schema.ts";
-import { invalidProviderResponse, openAiError, openAiErrorBuffer } from "./openai-error-body.ts";
 import { type ResponseStamps, systemStamps } from "./response-stamps.ts";
 
 /**
@@ -23,26 +24,12 @@ import { type ResponseStamps, systemStamps } from "./response-stamps.ts";
 function choice(candidate: GeminiCandidate, position: number, ids: ToolCallIds): Record<string, unknown> {
   const parts = answerParts(candidate);
   const toolCalls = partsToolCalls(parts, ids);
-  const text = partsText(parts);
   return {
     index: candidate.index ?? position,
-    message: {
-      role: "assistant",
-      content: text === "" && toolCalls.length > 0 ? null : text,
-      refusal: null,
-      ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-    },
+    message: assistantMessage(partsText(parts), toolCalls),
     logprobs: null,
     finish_reason: openAiFinishReason(candidate.finishReason ?? "STOP", toolCalls.length > 0),
   };
-}
-
-function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(body.toString("utf8")) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 function badGateway(detail: string): TranslatedResponse {
@@ -56,8 +43,8 @@ export function geminiToOpenAiChat(
   stamps: ResponseStamps = systemStamps,
 ): TranslatedResponse {
   if (status < 200 || status > 299) return geminiErrorToOpenAi(status, body);
-  const json = parseJson(body);
-  if (!json.ok) return badGateway("with a body that is not JSON");
+  const json = parseProviderJson(body);
+  if (!json.ok) return badGateway("with a body that is not UTF-8 JSON");
   const parsed = GenerateContentResponse.safeParse(json.value);
   if (!parsed.success) return badGateway("with JSON that is not a GenerateContentResponse");
   const answer = parsed.data;

@@ -1,11 +1,13 @@
 import { createParser, type EventSourceParser } from "eventsource-parser";
 import { SseEventSplitter } from "../../../pipeline/pii/stream/sse-event-splitter.ts";
 import type { StreamTranslator, TokenUsage } from "../../../pipeline/provider-translation.ts";
-import { type OpenAiUsage, openAiUsage, ToolCallIds, tokenUsage } from "./gemini-candidate-to-openai.ts";
-import { googleErrorToOpenAi } from "./gemini-error-to-openai.ts";
+import { tokenUsage } from "../openai-chat-answer.ts";
+import { type OpenAiError, openAiError, openAiErrorEvent } from "../openai-error-body.ts";
+import { decodeProviderText } from "../provider-json.ts";
+import { type OpenAiUsage, openAiUsage, ToolCallIds } from "./gemini-candidate-to-openai.ts";
+import { googleErrorToOpenAi, invalidProviderResponse } from "./gemini-error-to-openai.ts";
 import { GeminiErrorBody, GenerateContentResponse } from "./gemini-response-schema.ts";
 import { type ChoiceState, type ChunkChoice, candidateChunks } from "./gemini-stream-chunks.ts";
-import { invalidProviderResponse, type OpenAiError, openAiError } from "./openai-error-body.ts";
 import { type ResponseStamps, systemStamps } from "./response-stamps.ts";
 
 /**
@@ -21,6 +23,8 @@ import { type ResponseStamps, systemStamps } from "./response-stamps.ts";
  * growing inside the parser.
  */
 
+const EVENT_END = Buffer.from("\n\n");
+
 export interface GeminiStreamOptions {
   /** The usage chunk OpenAI sends for `stream_options.include_usage`; on by default for the audit. */
   readonly includeUsage?: boolean;
@@ -30,7 +34,6 @@ export interface GeminiStreamOptions {
 }
 
 export class GeminiToOpenAiStream implements StreamTranslator {
-  private readonly decoder = new TextDecoder("utf-8");
   private readonly events: SseEventSplitter;
   private readonly parser: EventSourceParser;
   private readonly choices = new Map<number, ChoiceState>();
@@ -55,9 +58,7 @@ export class GeminiToOpenAiStream implements StreamTranslator {
 
   push(chunk: Buffer): Buffer {
     if (this.state !== "open") return this.flush();
-    for (const event of this.events.push(chunk)) {
-      this.parser.feed(this.decoder.decode(event, { stream: true }));
-    }
+    for (const event of this.events.push(chunk)) this.feed(event);
     return this.flush();
   }
 
@@ -65,7 +66,7 @@ export class GeminiToOpenAiStream implements StreamTranslator {
     if (this.state === "open") {
       // The blank line dispatches a last event whose separator never came; a truncated one then
       // fails as JSON and is reported rather than silently lost.
-      this.parser.feed(`${this.decoder.decode(this.events.takePending())}\n\n`);
+      this.feed(Buffer.concat([this.events.takePending(), EVENT_END]));
     }
     if (this.state === "open") this.finish();
     return this.flush();
@@ -73,6 +74,14 @@ export class GeminiToOpenAiStream implements StreamTranslator {
 
   usage(): TokenUsage | undefined {
     return this.lastUsage && tokenUsage(this.lastUsage);
+  }
+
+  /** One whole event's bytes (the splitter cuts them), so no character is split across calls. */
+  private feed(event: Buffer): void {
+    if (this.state !== "open") return;
+    const text = decodeProviderText(event);
+    if (text === undefined) this.fail(invalidProviderResponse("with a stream event that is not UTF-8"));
+    else this.parser.feed(text);
   }
 
   private onData(data: string): void {
@@ -138,7 +147,7 @@ export class GeminiToOpenAiStream implements StreamTranslator {
   }
 
   private fail(error: OpenAiError): void {
-    this.pending.push(`data: ${JSON.stringify({ error })}\n\n`);
+    this.pending.push(openAiErrorEvent(error));
     this.state = "failed";
   }
 

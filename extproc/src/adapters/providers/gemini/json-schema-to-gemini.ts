@@ -1,6 +1,7 @@
 import type { Translated } from "../../../pipeline/provider-translation.ts";
+import { invalidRequest, translated } from "../translation-result.ts";
 import type { GeminiSchema } from "./gemini-request-types.ts";
-import { invalidRequest, translated, unsupported } from "./translation-failures.ts";
+import { unsupported } from "./translation-failures.ts";
 
 /**
  * JSON Schema (as OpenAI tools and response_format carry it) → Gemini's `Schema`, the OpenAPI 3.0

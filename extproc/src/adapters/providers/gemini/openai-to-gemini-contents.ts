@@ -1,8 +1,9 @@
 import type { Translated } from "../../../pipeline/provider-translation.ts";
+import { type ChatMessage, toolCallArguments } from "../openai-chat-request.ts";
+import { invalidRequest, translated } from "../translation-result.ts";
 import type { GeminiContent, GeminiPart } from "./gemini-request-types.ts";
-import type { ChatMessage } from "./openai-chat-request-schema.ts";
 import { userPart } from "./openai-to-gemini-parts.ts";
-import { invalidRequest, translated, unknownToolCall, unsupported } from "./translation-failures.ts";
+import { unknownToolCall, unsupported } from "./translation-failures.ts";
 
 /**
  * OpenAI messages → Gemini `systemInstruction` + `contents`. System and developer messages, wherever
@@ -16,9 +17,9 @@ import { invalidRequest, translated, unknownToolCall, unsupported } from "./tran
  * and OpenAI's tool_calls have no field to carry one. Google documents this value as the signature
  * to send when the original is not available; older models ignore it.
  */
-export const THOUGHT_SIGNATURE_PLACEHOLDER = "skip_thought_signature_validator";
+const THOUGHT_SIGNATURE_PLACEHOLDER = "skip_thought_signature_validator";
 
-export interface GeminiConversation {
+interface GeminiConversation {
   readonly systemTexts: string[];
   readonly contents: GeminiContent[];
 }
@@ -66,17 +67,10 @@ function assistantParts(
   if (text !== "") parts.push({ text });
   for (const [i, call] of (message.tool_calls ?? []).entries()) {
     const at = `${param}.tool_calls[${i}].function.arguments`;
-    let args: unknown;
-    try {
-      args = JSON.parse(call.function.arguments === "" ? "{}" : call.function.arguments);
-    } catch {
-      return invalidRequest("tool call arguments must be a JSON object", at);
-    }
-    if (typeof args !== "object" || args === null || Array.isArray(args)) {
-      return invalidRequest("tool call arguments must be a JSON object", at);
-    }
+    const args = toolCallArguments(call.function.arguments);
+    if (args === undefined) return invalidRequest("tool call arguments must be a JSON object", at);
     callNames.set(call.id, call.function.name);
-    parts.push({ functionCall: { name: call.function.name, args: args as Record<string, unknown> } });
+    parts.push({ functionCall: { name: call.function.name, args } });
   }
   return translated(parts);
 }

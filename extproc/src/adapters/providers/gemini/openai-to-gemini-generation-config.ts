@@ -1,8 +1,8 @@
 import type { Translated } from "../../../pipeline/provider-translation.ts";
+import type { OpenAiChatRequest } from "../openai-chat-request.ts";
+import { translated } from "../translation-result.ts";
 import type { GeminiGenerationConfig } from "./gemini-request-types.ts";
 import { jsonSchemaToGemini } from "./json-schema-to-gemini.ts";
-import type { OpenAiChatRequest } from "./openai-chat-request-schema.ts";
-import { translated } from "./translation-failures.ts";
 
 /**
  * Sampling, limits and output format → Gemini `generationConfig`. `n` becomes candidateCount

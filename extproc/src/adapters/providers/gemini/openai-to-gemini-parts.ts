@@ -1,7 +1,8 @@
 import type { Translated } from "../../../pipeline/provider-translation.ts";
+import type { UserContentPart } from "../openai-chat-request.ts";
+import { invalidRequest, translated } from "../translation-result.ts";
 import type { GeminiPart } from "./gemini-request-types.ts";
-import type { UserContentPart } from "./openai-chat-request-schema.ts";
-import { invalidRequest, translated, unsupported } from "./translation-failures.ts";
+import { unsupported } from "./translation-failures.ts";
 
 /**
  * A user message's content parts → Gemini parts. Base64 data URLs become `inlineData`. An https

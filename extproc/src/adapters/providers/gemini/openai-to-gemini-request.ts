@@ -1,12 +1,12 @@
-import type { z } from "zod";
 import type { ProviderRequest, Translated } from "../../../pipeline/provider-translation.ts";
+import { OpenAiChatRequest } from "../openai-chat-request.ts";
+import { invalidRequest, issueParam, translated } from "../translation-result.ts";
 import { geminiPath, isGeminiModelId } from "./gemini-path.ts";
 import type { GeminiRequest } from "./gemini-request-types.ts";
-import { OpenAiChatRequest } from "./openai-chat-request-schema.ts";
 import { openAiMessagesToGemini } from "./openai-to-gemini-contents.ts";
 import { openAiGenerationConfig } from "./openai-to-gemini-generation-config.ts";
 import { openAiToolsToGemini } from "./openai-to-gemini-tools.ts";
-import { invalidRequest, translated, unsupported } from "./translation-failures.ts";
+import { unsupported } from "./translation-failures.ts";
 import { rejectUnsupportedFeatures } from "./unsupported-openai-features.ts";
 
 /**
@@ -14,13 +14,6 @@ import { rejectUnsupportedFeatures } from "./unsupported-openai-features.ts";
  * `POST /v1beta/models/{model}:generateContent`, or `:streamGenerateContent?alt=sse` when the
  * caller asked for a stream. The API key header is added by whoever sends the request.
  */
-
-function paramOf(issue: z.core.$ZodIssue | undefined): string | null {
-  if (!issue || issue.path.length === 0) return null;
-  return issue.path
-    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
-    .join("");
-}
 
 export function openAiChatToGemini(body: unknown, model: string): Translated<ProviderRequest> {
   if (!isGeminiModelId(model)) return unsupported(`the model name '${model}'`, "model");
@@ -32,7 +25,7 @@ export function openAiChatToGemini(body: unknown, model: string): Translated<Pro
   const parsed = OpenAiChatRequest.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return invalidRequest(issue?.message ?? "invalid chat completion request", paramOf(issue));
+    return invalidRequest(issue?.message ?? "invalid chat completion request", issueParam(issue));
   }
   const request = parsed.data;
 

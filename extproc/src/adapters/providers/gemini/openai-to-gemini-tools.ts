@@ -1,8 +1,9 @@
 import type { Translated } from "../../../pipeline/provider-translation.ts";
+import { FunctionTools, type OpenAiChatRequest, type ToolChoice } from "../openai-chat-request.ts";
+import { invalidRequest, issueParam, translated } from "../translation-result.ts";
 import type { GeminiFunctionDeclaration, GeminiToolConfig } from "./gemini-request-types.ts";
 import { jsonSchemaToGemini } from "./json-schema-to-gemini.ts";
-import { FunctionTools, type OpenAiChatRequest, type ToolChoice } from "./openai-chat-request-schema.ts";
-import { invalidRequest, translated, unsupported } from "./translation-failures.ts";
+import { unsupported } from "./translation-failures.ts";
 
 /**
  * OpenAI `tools` → Gemini `functionDeclarations`, and `tool_choice` → `functionCallingConfig`:
@@ -10,7 +11,7 @@ import { invalidRequest, translated, unsupported } from "./translation-failures.
  * `strict` is accepted but not enforced by Gemini: its function calling has no strict mode.
  */
 
-export interface GeminiTools {
+interface GeminiTools {
   readonly declarations: GeminiFunctionDeclaration[];
   readonly toolConfig: GeminiToolConfig | undefined;
 }
@@ -26,7 +27,7 @@ function declarations(tools: readonly unknown[]): Translated<GeminiFunctionDecla
     const issue = parsed.error.issues[0];
     return invalidRequest(
       `invalid tool: ${issue?.message ?? "malformed"}`,
-      `tools${pathSuffix(issue?.path)}`,
+      `tools${issueParam(issue) ?? ""}`,
     );
   }
   const out: GeminiFunctionDeclaration[] = [];
@@ -53,14 +54,11 @@ function declarations(tools: readonly unknown[]): Translated<GeminiFunctionDecla
   return translated(out);
 }
 
-function pathSuffix(path: readonly PropertyKey[] | undefined): string {
-  return (path ?? []).map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("");
-}
-
 function toolConfig(choice: ToolChoice, names: ReadonlySet<string>): Translated<GeminiToolConfig> {
   if (choice === "none") return translated({ functionCallingConfig: { mode: "NONE" } });
   if (choice === "auto") return translated({ functionCallingConfig: { mode: "AUTO" } });
   if (choice === "required") return translated({ functionCallingConfig: { mode: "ANY" } });
+  if (choice.type !== "function") return unsupported(`tool_choice ${choice.type}`, "tool_choice");
   const name = choice.function.name;
   if (!names.has(name))
     return invalidRequest(`tool_choice names '${name}', which is not in tools`, "tool_choice");

@@ -1,5 +1,6 @@
 import type { Translated } from "../../../pipeline/provider-translation.ts";
-import { translated, unsupported } from "./translation-failures.ts";
+import { translated } from "../translation-result.ts";
+import { unsupported } from "./translation-failures.ts";
 
 /**
  * Top-level OpenAI fields that would change the answer and have no Gemini equivalent. Each is

@@ -1,5 +1,6 @@
 import type { ProviderAdapter, StreamTranslator } from "../../../pipeline/provider-translation.ts";
 import { withModelToken } from "../body-model-token.ts";
+import { unsupportedFeature } from "../translation-result.ts";
 
 const API_PATHS: Readonly<Record<string, string>> = {
   "openai.chat_completions": "/v1/chat/completions",
@@ -15,17 +16,7 @@ const API_PATHS: Readonly<Record<string, string>> = {
 export const openAiCompatibleAdapter: ProviderAdapter = {
   translateRequest(api, body, model) {
     const path = API_PATHS[api];
-    if (!path) {
-      return {
-        ok: false,
-        error: {
-          status: 422,
-          code: "unsupported_feature",
-          message: `${api} cannot be forwarded`,
-          param: null,
-        },
-      };
-    }
+    if (!path) return unsupportedFeature(`${api} cannot be forwarded`, null);
     const headers = { "content-type": "application/json" };
     return { ok: true, value: { method: "POST", path, headers, body: withModelToken(body, model) } };
   },
