@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
-import { freeLoopbackPort } from "./free-port.ts";
+import { freeLoopbackPort } from "../test/support/free-port.ts";
 
 /**
  * ClickHouse for the audit side of the bench, started with the project's own setup script so the

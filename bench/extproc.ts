@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { freeLoopbackPort } from "../test/support/free-port.ts";
 import { type BenchAudit, startBenchClickHouse } from "./bench-clickhouse.ts";
 import { chatExchangeFixture } from "./chat-exchange-fixture.ts";
 import { runLevel } from "./closed-loop.ts";
@@ -14,7 +15,6 @@ import {
   type ServerRun,
   type Targets,
 } from "./format-report.ts";
-import { freeLoopbackPort } from "./free-port.ts";
 import { connectExtProc, runH2Exchange } from "./h2-exchange.ts";
 import { type ServerProcess, spawnServer } from "./server-process.ts";
 

@@ -11,23 +11,11 @@ import type { ProcessingResponse } from "../proto/generated/envoy/service/ext_pr
 
 /** The empty reply of the oneof Envoy waits for; an empty CommonResponse means "continue unchanged". */
 export function noopReply(request: ProcessingRequest__Output): ProcessingResponse | undefined {
-  switch (request.request) {
-    case "request_headers":
-      return { request_headers: {} };
-    case "response_headers":
-      return { response_headers: {} };
-    case "request_body":
-      return { request_body: {} };
-    case "response_body":
-      return { response_body: {} };
-    case "request_trailers":
-      return { request_trailers: {} };
-    case "response_trailers":
-      return { response_trailers: {} };
-    default:
-      // Envoy never sends an empty request, and any reply to one would be spurious.
-      return undefined;
-  }
+  const phase = request.request;
+  // Envoy never sends an empty request, and any reply to one would be spurious.
+  if (phase === undefined) return undefined;
+  // Each phase of ProcessingRequest has the reply of the same name in ProcessingResponse.
+  return { [phase]: {} };
 }
 
 export interface NoopExtProcServer {

@@ -4,6 +4,7 @@ import { parseGatewayConfig } from "../../extproc/src/config.ts";
 import { openAuditSinks } from "../../extproc/src/open-audit-sink.ts";
 import { startGateway } from "../../extproc/src/start-gateway.ts";
 import { startEnvoyHarness } from "../harness/envoy-harness.ts";
+import { DEMO_KEYS } from "../support/gateway-under-test.ts";
 import { startMockProviders } from "../support/mock-providers.ts";
 
 /**
@@ -14,7 +15,7 @@ import { startMockProviders } from "../support/mock-providers.ts";
 const FRONT_PORT = Number(process.env.GATEWAY_DEMO_PORT ?? 10000);
 const CLICKHOUSE_PORT = 18123;
 const STATE_DIR = ".gateway/demo";
-const DEMO_KEY = "gwk_demo_alice_7f3c9a";
+const DEMO_KEY = DEMO_KEYS.alice;
 const DEMO_PROVIDER_KEY = "local-demo-provider-key";
 
 function run(command: string, args: string[]): string {
@@ -94,7 +95,7 @@ Apps on Anthropic's or Gemini's own API reach those providers natively (no trans
 
 A key of region eu (data residency) is served from the EU Azure deployment instead, and refused
 models served only outside the EU (try "claude-haiku-4-5"):
-  curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer gwk_demo_erin_5b8d20' \\
+  curl -s ${harness.url}/v1/chat/completions -H 'authorization: Bearer ${DEMO_KEYS.erin}' \\
     -H 'content-type: application/json' \\
     -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}]}'
 
@@ -110,7 +111,7 @@ ${
     "SELECT request_id, team, requested_model, decision, reason_codes, status, total_tokens FROM ${table} ORDER BY time_ms DESC LIMIT 5 FORMAT PrettyCompact"
 
 And each provider attempt behind them:
-  curl -s ${clickhouseUrl} --data-binary \
+  curl -s ${clickhouseUrl} --data-binary \\
     "SELECT request_id, attempt, provider, model, status, outcome, latency_ms FROM ${attemptsTable} ORDER BY time_ms DESC LIMIT 5 FORMAT PrettyCompact"`
     : `ClickHouse is not installed (run as root to install it): audit rows are spooled in ${config.audit.spoolDir}.`
 }

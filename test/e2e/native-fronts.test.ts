@@ -1,18 +1,17 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
-import { ApiError, GoogleGenAI } from "@google/genai";
+import { ApiError, type GoogleGenAI } from "@google/genai";
 import {
   DEMO_KEYS,
   type GatewayUnderTest,
   PROVIDER_KEYS,
+  requestIdLiteral,
   startGatewayUnderTest,
 } from "../support/gateway-under-test.ts";
-import { rebundle } from "../support/rebundle.ts";
+import { writeEditedBundle } from "../support/rebundle.ts";
+import { anthropicClient, geminiClient } from "../support/sdk-clients.ts";
 
 /**
  * The native fronts: apps that use the official @anthropic-ai/sdk or @google/genai point them at
@@ -25,32 +24,14 @@ let claude: Anthropic;
 let gemini: GoogleGenAI;
 before(async () => {
   gw = await startGatewayUnderTest();
-  claude = new Anthropic({ baseURL: gw.url, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
-  gemini = new GoogleGenAI({ apiKey: DEMO_KEYS.alice, httpOptions: { baseUrl: gw.url } });
+  claude = anthropicClient(gw);
+  gemini = geminiClient(gw);
 });
 after(async () => {
   await gw.close();
 });
 
 const EMAIL = "jane.doe@example.com";
-
-interface AuditRow {
-  api: string;
-  path: string;
-  requested_model: string;
-  provider: string;
-  routed_model: string;
-  stream: number;
-  status: number;
-  decision: string;
-  reason_codes: string[];
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  pii_types: string[];
-  pii_directions: string[];
-  prompt: string;
-}
 
 /** What the provider received: its own key, nothing of the caller's. */
 function assertSentWithProviderKey(
@@ -90,7 +71,7 @@ describe("Anthropic's POST /v1/messages through the gateway, with @anthropic-ai/
     assert.equal(sent.model, "claude-haiku-4-5");
     assert.equal(sent.system, "be brief", "the body passes untranslated");
 
-    const row = await gw.auditRow<AuditRow>(response.headers.get("x-request-id") ?? "");
+    const row = await gw.auditRow(response.headers.get("x-request-id") ?? "");
     assert.equal(row.api, "anthropic.messages");
     assert.equal(row.requested_model, "claude-haiku-4-5");
     assert.equal(row.provider, "anthropic");
@@ -139,7 +120,7 @@ describe("Anthropic's POST /v1/messages through the gateway, with @anthropic-ai/
     assert.equal(events[0], "message_start");
     assert.equal(events.at(-1), "message_stop");
     const requestId = (await stream.withResponse()).response.headers.get("x-request-id") ?? "";
-    const row = await gw.auditRow<AuditRow>(requestId);
+    const row = await gw.auditRow(requestId);
     assert.equal(row.api, "anthropic.messages");
     assert.equal(row.stream, 1);
     assert.equal(row.total_tokens, message.usage.input_tokens + message.usage.output_tokens);
@@ -158,7 +139,7 @@ describe("Anthropic's POST /v1/messages through the gateway, with @anthropic-ai/
     assert.match(error.message, /model 'o1-preview' is not approved/);
     assert.match(error.message, /request id: /);
     assert.equal(gw.anthropic.requests.length, before, "nothing reached the provider");
-    const row = await gw.auditRow<AuditRow>(error.headers.get("x-request-id") ?? "");
+    const row = await gw.auditRow(error.headers.get("x-request-id") ?? "");
     assert.equal(row.api, "anthropic.messages");
     assert.equal(row.requested_model, "o1-preview");
     assert.equal(row.decision, "deny");
@@ -167,7 +148,7 @@ describe("Anthropic's POST /v1/messages through the gateway, with @anthropic-ai/
   });
 
   it("refuses an unknown key with the SDK's AuthenticationError", async () => {
-    const stranger = new Anthropic({ baseURL: gw.url, apiKey: "gwk_nobody", maxRetries: 0 });
+    const stranger = anthropicClient(gw, "gwk_nobody");
     const error = await stranger.messages
       .create({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
       .catch((e: unknown) => e);
@@ -210,7 +191,7 @@ describe("Anthropic's POST /v1/messages through the gateway, with @anthropic-ai/
     assert.ok(!streamed.includes(EMAIL) && streamed.includes("[EMAIL_1]"), streamed);
 
     const requestId = (await stream.withResponse()).response.headers.get("x-request-id") ?? "";
-    const row = await gw.auditRow<AuditRow>(requestId);
+    const row = await gw.auditRow(requestId);
     assert.deepEqual(row.pii_types, ["EMAIL"]);
     assert.deepEqual(row.pii_directions, ["request"]);
     assert.ok(!JSON.stringify(row).includes(EMAIL), "no raw value in the audit row");
@@ -263,7 +244,7 @@ describe("Gemini's generateContent through the gateway, with @google/genai", () 
     assert.equal(received?.path, "/v1beta/models/gemini-2.5-flash:generateContent");
 
     const requestId = response.sdkHttpResponse?.headers?.["x-request-id"] ?? "";
-    const row = await gw.auditRow<AuditRow>(requestId);
+    const row = await gw.auditRow(requestId);
     assert.equal(row.api, "gemini.generate_content");
     assert.equal(row.path, "/v1/models/gemini-2.5-flash:generateContent", "the SDK's default version");
     assert.equal(row.requested_model, "gemini-2.5-flash");
@@ -273,7 +254,7 @@ describe("Gemini's generateContent through the gateway, with @google/genai", () 
     assert.equal(row.total_tokens, response.usageMetadata?.totalTokenCount);
     assert.equal(row.prompt_tokens, response.usageMetadata?.promptTokenCount);
     const attempts = await gw.rowsWithin<{ api: string; provider: string; model: string; status: number }>(
-      `SELECT api, provider, model, status FROM ${gw.attemptsTable} WHERE request_id = '${requestId.replace(/'/g, "")}'`,
+      `SELECT api, provider, model, status FROM ${gw.attemptsTable} WHERE request_id = ${requestIdLiteral(requestId)}`,
       1,
     );
     assert.deepEqual(attempts, [
@@ -299,7 +280,7 @@ describe("Gemini's generateContent through the gateway, with @google/genai", () 
       gw.gemini.requests.at(-1)?.path,
       "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
     );
-    const row = await gw.auditRow<AuditRow>(requestId);
+    const row = await gw.auditRow(requestId);
     assert.equal(row.api, "gemini.stream_generate_content");
     assert.equal(row.stream, 1);
     assert.equal(row.total_tokens, total);
@@ -320,7 +301,7 @@ describe("Gemini's generateContent through the gateway, with @google/genai", () 
   });
 
   it("refuses an unknown key with 401 UNAUTHENTICATED", async () => {
-    const stranger = new GoogleGenAI({ apiKey: "gwk_nobody", httpOptions: { baseUrl: gw.url } });
+    const stranger = geminiClient(gw, "gwk_nobody");
     const error = await stranger.models
       .generateContent({ model: "gemini-2.5-flash", contents: "hi" })
       .catch((e: unknown) => e);
@@ -386,7 +367,7 @@ describe("Gemini's generateContent through the gateway, with @google/genai", () 
     assert.equal(text, `Echo: mail ${EMAIL} please`);
     const streamed = gw.gemini.requests.at(-1)?.body.toString() ?? "";
     assert.ok(!streamed.includes(EMAIL) && streamed.includes("[EMAIL_1]"), streamed);
-    const row = await gw.auditRow<AuditRow>(requestId);
+    const row = await gw.auditRow(requestId);
     assert.deepEqual(row.pii_types, ["EMAIL"]);
     assert.match(row.prompt, /\[EMAIL_1\]/, "the stored prompt is the redacted one");
     assert.ok(!JSON.stringify(row).includes(EMAIL), "no raw value in the audit row");
@@ -405,7 +386,7 @@ describe("a provider refusing the gateway's own key", () => {
   });
 
   it("reaches an Anthropic caller as a 502 api_error, never as its own key's fault", async () => {
-    const app = new Anthropic({ baseURL: broken.url, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const app = anthropicClient(broken);
     const error = await app.messages
       .create({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
       .catch((e: unknown) => e);
@@ -416,7 +397,7 @@ describe("a provider refusing the gateway's own key", () => {
   });
 
   it("reaches a Gemini caller as a 502 INTERNAL, though Gemini says 400 API_KEY_INVALID", async () => {
-    const app = new GoogleGenAI({ apiKey: DEMO_KEYS.alice, httpOptions: { baseUrl: broken.url } });
+    const app = geminiClient(broken);
     const error = await app.models
       .generateContent({ model: "gemini-2.5-flash", contents: "hi" })
       .catch((e: unknown) => e);
@@ -431,10 +412,8 @@ describe("a provider refusing the gateway's own key", () => {
 describe("a native stream the provider cuts mid-way", () => {
   let cutting: GatewayUnderTest;
   before(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "gateway-native-cut-"));
-    const bundlePath = path.join(dir, "bundle.tar.gz");
     // The mock providers break the connection half-way through models named "...fail-cut".
-    const changed = await rebundle(readFileSync("policies/build/bundle.tar.gz"), "native-cut", (data) => {
+    const bundlePath = await writeEditedBundle("native-cut", (data) => {
       const models = (data.gateway as { models: Record<string, unknown> }).models;
       models["claude-cut"] = {
         provider: "anthropic",
@@ -451,7 +430,6 @@ describe("a native stream the provider cuts mid-way", () => {
         teams: ["*"],
       };
     });
-    writeFileSync(bundlePath, changed);
     cutting = await startGatewayUnderTest({ bundlePath });
   });
   after(async () => {
@@ -460,7 +438,7 @@ describe("a native stream the provider cuts mid-way", () => {
 
   // Envoy resets the caller's stream when the provider's connection breaks after its headers.
   it("ends in an error the Anthropic SDK raises, audited as aborted", async () => {
-    const app = new Anthropic({ baseURL: cutting.url, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const app = anthropicClient(cutting);
     const seen: string[] = [];
     const error = await (async () => {
       const stream = await app.messages.create({
@@ -481,7 +459,7 @@ describe("a native stream the provider cuts mid-way", () => {
   });
 
   it("ends in an error the Gemini SDK raises, audited as aborted", async () => {
-    const app = new GoogleGenAI({ apiKey: DEMO_KEYS.alice, httpOptions: { baseUrl: cutting.url } });
+    const app = geminiClient(cutting);
     let finished = false;
     const error = await (async () => {
       const stream = await app.models.generateContentStream({

@@ -3,40 +3,18 @@ import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
 import { DEMO_KEYS, type GatewayUnderTest, startGatewayUnderTest } from "../support/gateway-under-test.ts";
+import { openaiClient, readChatStream } from "../support/sdk-clients.ts";
 
 /**
  * An application using the official openai SDK, pointed at Envoy (the harness), with nothing else
  * changed. Every answer is checked on the wire and in the audit table of a real ClickHouse.
  */
-interface AuditRow {
-  request_id: string;
-  key_id: string;
-  user: string;
-  team: string;
-  api: string;
-  requested_model: string;
-  provider: string;
-  routed_model: string;
-  decision: string;
-  outcome: string;
-  reason_codes: string[];
-  status: number;
-  policy_revision: string;
-  prompt_sha256: string;
-  stream: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  event_date: string;
-  time_ms: string;
-}
-
 let gw: GatewayUnderTest;
 let alice: OpenAI;
 
 before(async () => {
   gw = await startGatewayUnderTest();
-  alice = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+  alice = openaiClient(gw);
 });
 after(async () => {
   await gw.close();
@@ -58,7 +36,7 @@ describe("an approved model through the gateway with the openai SDK", () => {
     assert.equal(received.headers.authorization, undefined, "the gateway key never reaches the provider");
     assert.equal(received.headers["x-gateway-route"], undefined, "the routing header is Envoy's only");
 
-    const row = await gw.auditRow<AuditRow>(requestId);
+    const row = await gw.auditRow(requestId);
     assert.equal(row.decision, "allow");
     assert.equal(row.outcome, "completed");
     assert.equal(row.status, 200);
@@ -84,17 +62,10 @@ describe("an approved model through the gateway with the openai SDK", () => {
         stream_options: { include_usage: true },
       })
       .withResponse();
-    let text = "";
-    let chunks = 0;
-    let usageTotal = 0;
-    for await (const chunk of stream) {
-      chunks += 1;
-      text += chunk.choices[0]?.delta.content ?? "";
-      usageTotal = chunk.usage?.total_tokens ?? usageTotal;
-    }
+    const { text, chunks, totalTokens: usageTotal } = await readChatStream(stream);
     assert.equal(text, "Echo: stream this answer please");
     assert.ok(chunks > 2, "the answer arrives as several chunks");
-    const row = await gw.auditRow<AuditRow>(response.headers.get("x-request-id") ?? "");
+    const row = await gw.auditRow(response.headers.get("x-request-id") ?? "");
     assert.equal(row.stream, 1);
     assert.equal(row.outcome, "completed");
     assert.ok(usageTotal > 0);
@@ -124,7 +95,7 @@ describe("requests the policy refuses", () => {
     assert.ok(error.message.includes(requestId), "the message quotes the request id");
     assert.equal(gw.upstream.requests.length, before, "the provider never saw the request");
 
-    const row = await gw.auditRow<AuditRow>(requestId);
+    const row = await gw.auditRow(requestId);
     assert.equal(row.decision, "deny");
     assert.equal(row.outcome, "denied");
     assert.equal(row.status, 403);
@@ -142,7 +113,7 @@ describe("requests the policy refuses", () => {
   });
 
   it("denies a model the caller's team may not use", async () => {
-    const bob = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.bob, maxRetries: 0 });
+    const bob = openaiClient(gw, DEMO_KEYS.bob);
     const error = await bob.chat.completions
       .create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] })
       .catch((e: unknown) => e);
@@ -152,14 +123,14 @@ describe("requests the policy refuses", () => {
   });
 
   it("answers an unknown API key with AuthenticationError and audits it", async () => {
-    const stranger = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "gwk_not_a_real_key", maxRetries: 0 });
+    const stranger = openaiClient(gw, "gwk_not_a_real_key");
     const error = await stranger.chat.completions
       .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
       .catch((e: unknown) => e);
     assert.ok(error instanceof OpenAI.AuthenticationError, String(error));
     assert.equal(error.code, "invalid_api_key");
     assert.ok(!error.message.includes("gwk_not_a_real_key"), "the key is never echoed");
-    const row = await gw.auditRow<AuditRow>(error.requestID ?? "");
+    const row = await gw.auditRow(error.requestID ?? "");
     assert.equal(row.status, 401);
     assert.equal(row.key_id, "");
     assert.deepEqual(row.reason_codes, ["invalid_api_key"]);
@@ -168,8 +139,8 @@ describe("requests the policy refuses", () => {
 
 describe("listing models", () => {
   it("lists only the models the caller's policy allows, as the openai SDK reads them", async () => {
-    const bob = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.bob, maxRetries: 0 });
-    const admin = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.admin, maxRetries: 0 });
+    const bob = openaiClient(gw, DEMO_KEYS.bob);
+    const admin = openaiClient(gw, DEMO_KEYS.admin);
     const ids = async (client: OpenAI) => {
       const list: string[] = [];
       for await (const model of client.models.list()) list.push(model.id);
@@ -189,7 +160,7 @@ describe("listing models", () => {
   });
 
   it("retrieves one listed model, and answers NotFoundError for one the caller may not use", async () => {
-    const bob = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.bob, maxRetries: 0 });
+    const bob = openaiClient(gw, DEMO_KEYS.bob);
     const model = await bob.models.retrieve("gpt-4o-mini");
     assert.deepEqual(model, { id: "gpt-4o-mini", object: "model", created: 0, owned_by: "demo" });
     for (const hidden of ["gpt-4o", "o1-preview", "no-such-model"]) {

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
 import { DEMO_KEYS, type GatewayUnderTest, startGatewayUnderTest } from "../support/gateway-under-test.ts";
-import { rebundle } from "../support/rebundle.ts";
+import { writeEditedBundle } from "../support/rebundle.ts";
+import { openaiClient, readChatStream } from "../support/sdk-clients.ts";
 
 /**
  * PII through the whole path with the shipped policy (the demo provider is external): the
@@ -16,7 +14,7 @@ let gw: GatewayUnderTest;
 let alice: OpenAI;
 before(async () => {
   gw = await startGatewayUnderTest();
-  alice = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+  alice = openaiClient(gw);
 });
 after(async () => {
   await gw.close();
@@ -25,16 +23,6 @@ after(async () => {
 const EMAIL = "jane.doe@example.com";
 const CARD = "4111 1111 1111 1111";
 const SECOND_EMAIL = "john.smith@example.org";
-
-interface PiiRow {
-  pii_types: string[];
-  pii_actions: string[];
-  pii_directions: string[];
-  pii_counts: number[];
-  prompt: string;
-  reason_codes: string[];
-  status: number;
-}
 
 function lastUpstreamBody(): string {
   return gw.upstream.requests.at(-1)?.body.toString("utf8") ?? "";
@@ -62,7 +50,7 @@ describe("PII in requests", () => {
       `Echo: Mail ${EMAIL} about card ${CARD}, cc ${SECOND_EMAIL} and ${EMAIL}.`,
     );
 
-    const row = await gw.auditRow<PiiRow>(response.headers.get("x-request-id") ?? "");
+    const row = await gw.auditRow(response.headers.get("x-request-id") ?? "");
     assert.deepEqual(
       row.pii_types
         .map((type, i) => `${row.pii_directions[i]}:${type}:${row.pii_actions[i]}:${row.pii_counts[i]}`)
@@ -80,12 +68,7 @@ describe("PII in requests", () => {
       messages: [{ role: "user", content: `Please write to ${EMAIL} today` }],
       stream: true,
     });
-    let text = "";
-    let chunks = 0;
-    for await (const chunk of stream) {
-      chunks += 1;
-      text += chunk.choices[0]?.delta.content ?? "";
-    }
+    const { text, chunks } = await readChatStream(stream);
     assert.ok(chunks > 3);
     assert.equal(text, `Echo: Please write to ${EMAIL} today`);
     assert.ok(lastUpstreamBody().includes("[EMAIL_1]"));
@@ -106,8 +89,7 @@ describe("PII in requests", () => {
       messages: [{ role: "user", content: "What is the support contact?" }],
       stream: true,
     });
-    let text = "";
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    const { text } = await readChatStream(stream);
     assert.equal(text, content);
   });
 
@@ -122,7 +104,7 @@ describe("PII in requests", () => {
     assert.match(error.message, /AWS_ACCESS_KEY/);
     assert.ok(!error.message.includes(secret));
     assert.equal(gw.upstream.requests.length, before);
-    const row = await gw.auditRow<PiiRow>(error.requestID ?? "");
+    const row = await gw.auditRow(error.requestID ?? "");
     assert.deepEqual(row.reason_codes, ["pii_blocked"]);
     assert.deepEqual([row.pii_types, row.pii_actions], [["AWS_ACCESS_KEY"], ["block"]]);
     assert.ok(!rowText(row).includes(secret));
@@ -265,7 +247,7 @@ describe("PII bad input", () => {
       "no value anywhere in the forwarded body",
     );
     assert.ok(sent.includes("data:image/png;base64,iVBORw0KGgo="), "binary parts pass untouched");
-    const row = await gw.auditRow<PiiRow>(response.headers.get("x-request-id") ?? "");
+    const row = await gw.auditRow(response.headers.get("x-request-id") ?? "");
     assert.deepEqual([row.pii_types, row.pii_counts], [["EMAIL"], [3]]);
   });
 });
@@ -273,12 +255,9 @@ describe("PII bad input", () => {
 describe("PII with a policy that does not restore", () => {
   let noRestore: GatewayUnderTest;
   before(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "gateway-no-restore-"));
-    const bundlePath = path.join(dir, "bundle.tar.gz");
-    const changed = await rebundle(readFileSync("policies/build/bundle.tar.gz"), "no-restore", (data) => {
+    const bundlePath = await writeEditedBundle("no-restore", (data) => {
       (data.gateway as { pii: { restore: boolean } }).pii.restore = false;
     });
-    writeFileSync(bundlePath, changed);
     noRestore = await startGatewayUnderTest({ bundlePath });
   });
   after(async () => {
@@ -286,17 +265,16 @@ describe("PII with a policy that does not restore", () => {
   });
 
   it("leaves the placeholders in the answer, streamed or not", async () => {
-    const client = new OpenAI({ baseURL: `${noRestore.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const client = openaiClient(noRestore);
     const request = {
       model: "gpt-4o-mini",
       messages: [{ role: "user" as const, content: `write to ${EMAIL}` }],
     };
     const plain = await client.chat.completions.create(request);
     assert.equal(plain.choices[0]?.message.content, "Echo: write to [EMAIL_1]");
-    let streamed = "";
-    for await (const chunk of await client.chat.completions.create({ ...request, stream: true })) {
-      streamed += chunk.choices[0]?.delta.content ?? "";
-    }
+    const { text: streamed } = await readChatStream(
+      await client.chat.completions.create({ ...request, stream: true }),
+    );
     assert.equal(streamed, "Echo: write to [EMAIL_1]");
   });
 });
@@ -304,18 +282,11 @@ describe("PII with a policy that does not restore", () => {
 describe("routing by data classification", () => {
   let rerouting: GatewayUnderTest;
   before(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "gateway-reroute-"));
-    const bundlePath = path.join(dir, "bundle.tar.gz");
-    const changed = await rebundle(
-      readFileSync("policies/build/bundle.tar.gz"),
-      "pii-self-hosted",
-      (data) => {
-        (data.gateway as { routing?: unknown }).routing = {
-          pii_self_hosted: { types: ["EMAIL", "PHONE"], provider: "local", model: "llama-3.3-70b-instruct" },
-        };
-      },
-    );
-    writeFileSync(bundlePath, changed);
+    const bundlePath = await writeEditedBundle("pii-self-hosted", (data) => {
+      (data.gateway as { routing?: unknown }).routing = {
+        pii_self_hosted: { types: ["EMAIL", "PHONE"], provider: "local", model: "llama-3.3-70b-instruct" },
+      };
+    });
     rerouting = await startGatewayUnderTest({ bundlePath });
   });
   after(async () => {
@@ -323,7 +294,7 @@ describe("routing by data classification", () => {
   });
 
   it("sends a prompt with personal data to the self-hosted model, where the policy lets it through", async () => {
-    const app = new OpenAI({ baseURL: `${rerouting.url}/v1`, apiKey: DEMO_KEYS.alice, maxRetries: 0 });
+    const app = openaiClient(rerouting);
     const { response } = await app.chat.completions
       .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `mail ${EMAIL}` }] })
       .withResponse();
@@ -333,9 +304,7 @@ describe("routing by data classification", () => {
     };
     assert.equal(sent.model, "llama-3.3-70b-instruct");
     assert.equal(sent.messages[0]?.content, `mail ${EMAIL}`, "self-hosted: the email may stay");
-    const row = await rerouting.auditRow<{ provider: string; routed_model: string }>(
-      response.headers.get("x-request-id") ?? "",
-    );
+    const row = await rerouting.auditRow(response.headers.get("x-request-id") ?? "");
     assert.deepEqual([row.provider, row.routed_model], ["local", "llama-3.3-70b-instruct"]);
 
     await app.chat.completions.create({

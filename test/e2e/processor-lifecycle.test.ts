@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import * as grpc from "@grpc/grpc-js";
 import { headersMessage, openRawStream, responseHeadersMessage } from "../support/ext-proc-client.ts";
 import { DEMO_KEYS, type GatewayUnderTest, startGatewayUnderTest } from "../support/gateway-under-test.ts";
-import { rebundle } from "../support/rebundle.ts";
+import { rebundle, SHIPPED_BUNDLE } from "../support/rebundle.ts";
 
 /** The processor as a long-running service: reloads, limits, shutdown, start-up failures. */
 
@@ -40,7 +40,7 @@ describe("policy bundle reload", () => {
   const bundlePath = path.join(dir, "bundle.tar.gz");
   let gw: GatewayUnderTest;
   before(async () => {
-    copyFileSync("policies/build/bundle.tar.gz", bundlePath);
+    copyFileSync(SHIPPED_BUNDLE, bundlePath);
     gw = await startGatewayUnderTest({ bundlePath });
   });
   after(async () => {
@@ -57,7 +57,7 @@ describe("policy bundle reload", () => {
 
   it("refuses a new bundle whose custom PII pattern cannot run in linear time, keeping the last good one", async () => {
     const revision = gw.gateway.policies.current().revision;
-    const unsafe = await rebundle(readFileSync("policies/build/bundle.tar.gz"), "unsafe-pattern", (data) => {
+    const unsafe = await rebundle(readFileSync(SHIPPED_BUNDLE), "unsafe-pattern", (data) => {
       const pii = (data.gateway as { pii: { custom: { patterns: unknown[] } } }).pii;
       pii.custom.patterns.push({ type: "BACKREF_ID", pattern: "(ab)\\1" });
     });
@@ -68,7 +68,7 @@ describe("policy bundle reload", () => {
   });
 
   it("applies a changed catalogue without a restart and audits the new revision", async () => {
-    const original = readFileSync("policies/build/bundle.tar.gz");
+    const original = readFileSync(SHIPPED_BUNDLE);
     const changed = await rebundle(original, "test-revision-2", (data) => {
       const gateway = data.gateway as { models: Record<string, { approved: boolean }> };
       const model = gateway.models["gpt-4o-mini"];

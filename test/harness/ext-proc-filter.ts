@@ -54,6 +54,17 @@ function mutateBody(data: Buffer, mutation: BodyMutation | null | undefined): Bu
   return data;
 }
 
+/**
+ * A BUFFERED body reply must agree with a content-length Envoy still holds: Envoy compares the
+ * header with the size of the mutated body (a `clear_body` counts as empty) and fails the request.
+ */
+function contentLengthMismatch(headers: HeaderMap, mutation: BodyMutation): boolean {
+  const length = headers.get("content-length");
+  if (length === undefined || !/^\d+$/.test(length)) return false;
+  const mutated = mutation.mutation === "body" ? (mutation.body ?? Buffer.alloc(0)) : undefined;
+  return Number(length) !== (mutated?.length ?? 0);
+}
+
 function headersMessage(headers: HeaderMap, endOfStream: boolean) {
   return {
     headers: {
@@ -280,19 +291,8 @@ export class ExtProcFilter {
         if (common.header_mutation && common.clear_route_cache) reroute();
       }
       if (common.body_mutation) {
-        const mutated =
-          common.body_mutation.mutation === "body"
-            ? (common.body_mutation.body ?? Buffer.alloc(0))
-            : undefined;
-        const length = headers.get("content-length");
-        if (
-          buffered &&
-          length !== undefined &&
-          /^\d+$/.test(length) &&
-          Number(length) !== (mutated?.length ?? 0)
-        ) {
+        if (buffered && contentLengthMismatch(headers, common.body_mutation))
           return this.failWith(LENGTH_MISMATCH);
-        }
         data = mutateBody(data, common.body_mutation);
       }
     }
@@ -390,12 +390,7 @@ export class ExtProcFilter {
         return;
       }
       if (common.body_mutation) {
-        const mutated =
-          common.body_mutation.mutation === "body"
-            ? (common.body_mutation.body ?? Buffer.alloc(0))
-            : undefined;
-        const length = headers.get("content-length");
-        if (length !== undefined && /^\d+$/.test(length) && Number(length) !== (mutated?.length ?? 0)) {
+        if (contentLengthMismatch(headers, common.body_mutation)) {
           this.failWith(LENGTH_MISMATCH);
           return;
         }

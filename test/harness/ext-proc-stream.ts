@@ -48,15 +48,11 @@ export class ExtProcStream {
     this.call.on("error", (error: Error) => onDebug(`ext_proc stream: ${error.message}`));
   }
 
-  /** True once the processor has ended the call (OK or error). */
-  get ended(): boolean {
-    return this.finished;
-  }
-
-  send(request: ProcessingRequest, awaitsReply = true): void {
+  /** Every message the filter sends awaits a reply, so each one restarts the message timer. */
+  send(request: ProcessingRequest): void {
     if (this.finished || this.halfClosed) return;
     this.call.write(request);
-    if (awaitsReply) this.startTimer();
+    this.startTimer();
   }
 
   startTimer(): void {

@@ -1,8 +1,6 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { freeLoopbackPort } from "../support/free-port.ts";
 import { type EnvoyHarness, type EnvoyHarnessOptions, startEnvoyHarness } from "./envoy-harness.ts";
 import {
-  header,
   type ProcessorScript,
   type RecordingUpstream,
   type ScriptedProcessor,
@@ -23,22 +21,6 @@ export interface FailoverRig {
   close(): Promise<void>;
 }
 
-/** The router-level script: routes every request with x-gateway-route (clear_route_cache), continues the rest. */
-export function routeTo(route: string): ProcessorScript {
-  return (message, call) => {
-    if (message.request === "request_headers") {
-      call.reply({
-        request_headers: {
-          response: {
-            header_mutation: { set_headers: [header("x-gateway-route", route)] },
-            clear_route_cache: true,
-          },
-        },
-      });
-    } else if (message.request !== undefined) call.reply({ [message.request]: { response: {} } });
-  };
-}
-
 export const answer =
   (status: number, body = `{"status":${status}}`): UpstreamHandler =>
   (_req, res) => {
@@ -51,11 +33,7 @@ export const hang: UpstreamHandler = () => {};
 
 /** A port with nothing listening: connecting to it is refused. */
 export async function refusedUrl(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freeLoopbackPort()}`;
 }
 
 export async function startFailoverRig(options: {

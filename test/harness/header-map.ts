@@ -1,5 +1,3 @@
-import type { IncomingHttpHeaders } from "node:http";
-
 /**
  * An ordered, multi-valued header map with lower-case names, like Envoy's HeaderMapImpl.
  * Values are byte strings held as latin1 so they survive the trip to raw_value and back.
@@ -85,13 +83,4 @@ export class HeaderMap {
     }
     return out;
   }
-}
-
-export function headersFromIncoming(headers: IncomingHttpHeaders): HeaderMap {
-  const map = new HeaderMap();
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) map.add(name, v);
-  }
-  return map;
 }

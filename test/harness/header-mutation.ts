@@ -16,12 +16,12 @@ export interface MutationRules {
 }
 
 /** Envoy's HeaderUtility::headerNameIsValid: an HTTP token, optionally behind one ':'. */
-export function headerNameIsValid(name: string): boolean {
+function headerNameIsValid(name: string): boolean {
   return TOKEN.test(name.startsWith(":") ? name.slice(1) : name);
 }
 
 /** Envoy's headerValueIsValid: no NUL/CR/LF or other controls except tab; obs-text allowed. */
-export function headerValueIsValid(value: string): boolean {
+function headerValueIsValid(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c > 0xff || (c < 0x20 && c !== 0x09) || c === 0x7f) return false;

@@ -13,7 +13,7 @@ import { type ForwardOptions, forward, isHopByHop } from "./router.ts";
  * HTTP/1 request line, hop-by-hop and x-envoy-* headers dropped (an edge request), XFF appended,
  * x-forwarded-proto set, x-request-id generated.
  */
-export function connectionManagerHeaders(req: IncomingMessage, config: HarnessConfig): HeaderMap {
+function connectionManagerHeaders(req: IncomingMessage, config: HarnessConfig): HeaderMap {
   const incoming = HeaderMap.fromRawHeaders(req.rawHeaders);
   const headers = HeaderMap.fromEntries([
     [":authority", incoming.get("host") ?? ""],

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { answer, routeTo, startFailoverRig } from "./failover-rig.ts";
+import { answer, startFailoverRig } from "./failover-rig.ts";
 import type { OutlierDetectionSettings } from "./harness-config.ts";
 import { OutlierDetectors, type OutlierResult } from "./outlier-detection.ts";
-import { headerPairs, type ProcessorScript, type UpstreamHandler } from "./test-doubles.ts";
+import { headerPairs, type ProcessorScript, routeTo, type UpstreamHandler } from "./test-doubles.ts";
 
 const SETTINGS: OutlierDetectionSettings = {
   consecutive5xx: 3,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { answer, hang, refusedUrl, routeTo, startFailoverRig } from "./failover-rig.ts";
-import { header, headerPairs, type ProcessorScript, type UpstreamHandler } from "./test-doubles.ts";
+import { answer, hang, refusedUrl, startFailoverRig } from "./failover-rig.ts";
+import { header, headerPairs, type ProcessorScript, routeTo, type UpstreamHandler } from "./test-doubles.ts";
 
 const post = (url: string) =>
   fetch(url, { method: "POST", body: '{"model":"alias"}', headers: { "content-type": "application/json" } });

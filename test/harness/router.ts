@@ -47,7 +47,7 @@ export interface ForwardOptions {
 }
 
 /** WeightedClusterEntry selection: random value modulo the total weight, then the running sums. */
-export function pickWeightedCluster(clusters: readonly WeightedCluster[], randomValue: number): string {
+function pickWeightedCluster(clusters: readonly WeightedCluster[], randomValue: number): string {
   const total = clusters.reduce((sum, cluster) => sum + cluster.weight, 0);
   const selected = total > 0 ? randomValue % total : 0;
   let end = 0;

@@ -31,7 +31,7 @@ export interface ScriptedProcessor {
 }
 
 /** Upstream filters name their provider in call metadata (envoy.yaml initial_metadata); the router-level filter sends none. */
-export const UPSTREAM_METADATA_KEY = "x-gateway-provider";
+const UPSTREAM_METADATA_KEY = "x-gateway-provider";
 
 /**
  * A real grpc-js ext_proc server whose behaviour is the test's script. Like the real processor, it

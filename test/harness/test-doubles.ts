@@ -1,7 +1,10 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import type { ProcessingRequest__Output } from "../../proto/generated/envoy/service/ext_proc/v3/ProcessingRequest.ts";
+import { startMockServer } from "../demo/mock-server/start-mock-server.ts";
+import { type EnvoyHarness, startEnvoyHarness } from "./envoy-harness.ts";
+import type { ExtProcFilterSettings } from "./harness-config.ts";
 import {
+  continueAll,
   type ProcessorScript,
   type ScriptedProcessor,
   startScriptedProcessor,
@@ -24,41 +27,34 @@ export interface RecordingUpstream {
 
 export type UpstreamHandler = (req: RecordedRequest, res: http.ServerResponse) => void;
 
+// Far above any body the harness tests send: they never meet the mock server's cut-off.
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
 const defaultHandler: UpstreamHandler = (req, res) => {
   const body = JSON.stringify({ upstream: true, path: req.url });
   res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
   res.end(body);
 };
 
-/** A tiny upstream that records what reaches it. */
+/** A tiny upstream that records what reaches it (on the mock providers' server plumbing). */
 export async function startRecordingUpstream(
   handler: UpstreamHandler = defaultHandler,
 ): Promise<RecordingUpstream> {
   const requests: RecordedRequest[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+  const server = await startMockServer(
+    { maxBodyBytes: MAX_BODY_BYTES, record: false },
+    async (request, res) => {
       const recorded = {
-        method: req.method ?? "",
-        url: req.url ?? "",
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString(),
+        method: request.method,
+        url: request.path,
+        headers: request.headers,
+        body: request.body.toString(),
       };
       requests.push(recorded);
       handler(recorded, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-  };
+  );
+  return { url: server.url, requests, close: server.close };
 }
 
 export function header(name: string, value: string) {
@@ -72,7 +68,7 @@ export function headerPairs(message: ProcessingRequest__Output | undefined): Arr
 }
 
 export interface Rig {
-  harness: import("./envoy-harness.ts").EnvoyHarness;
+  harness: EnvoyHarness;
   processor: ScriptedProcessor;
   upstream: RecordingUpstream;
   close(): Promise<void>;
@@ -83,12 +79,11 @@ export async function startRig(
   script: ProcessorScript,
   options: {
     upstream?: UpstreamHandler;
-    overrides?: Partial<import("./harness-config.ts").ExtProcFilterSettings>;
+    overrides?: Partial<ExtProcFilterSettings>;
     /** What upstream (cluster-level) filter streams run; they continue everything by default. */
     upstreamScript?: ProcessorScript;
   } = {},
 ): Promise<Rig> {
-  const { startEnvoyHarness } = await import("./envoy-harness.ts");
   const processor = await startScriptedProcessor(script, options.upstreamScript);
   const upstream = await startRecordingUpstream(options.upstream);
   const harness = await startEnvoyHarness({
@@ -109,18 +104,21 @@ export async function startRig(
   };
 }
 
-/** Routes every request to the demo cluster, otherwise continues. */
-export const routeToDemo: ProcessorScript = (message, call) => {
-  if (message.request === "request_headers") {
-    call.reply({
-      request_headers: {
-        response: {
-          header_mutation: { set_headers: [header("x-gateway-route", "demo")] },
-          clear_route_cache: true,
+/** The router-level script: routes every request with x-gateway-route (clear_route_cache), continues the rest. */
+export function routeTo(route: string): ProcessorScript {
+  return (message, call) => {
+    if (message.request === "request_headers") {
+      call.reply({
+        request_headers: {
+          response: {
+            header_mutation: { set_headers: [header("x-gateway-route", route)] },
+            clear_route_cache: true,
+          },
         },
-      },
-    });
-  } else if (message.request !== undefined) {
-    call.reply({ [message.request]: { response: {} } });
-  }
-};
+      });
+    } else continueAll(message, call);
+  };
+}
+
+/** Routes every request to the demo cluster, otherwise continues. */
+export const routeToDemo: ProcessorScript = routeTo("demo");

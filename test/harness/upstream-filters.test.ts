@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { answer, routeTo, startFailoverRig } from "./failover-rig.ts";
-import { header, headerPairs, type ProcessorScript } from "./test-doubles.ts";
+import { answer, startFailoverRig } from "./failover-rig.ts";
+import { header, headerPairs, type ProcessorScript, routeTo } from "./test-doubles.ts";
 
 const post = (url: string, body: string) =>
   fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });

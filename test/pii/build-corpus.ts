@@ -11,17 +11,9 @@ import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { CorpusEntity as Entity, CorpusLine as Line } from "../support/pii-corpus-line.ts";
 import { seededRandom } from "../support/seeded-random.ts";
 
-interface Entity {
-  type: string;
-  start: number;
-  end: number;
-}
-interface Line {
-  text: string;
-  entities: Entity[];
-}
 type Part = string | { type: string; value: string };
 
 const random = seededRandom(20240115);

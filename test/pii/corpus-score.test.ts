@@ -8,20 +8,12 @@ import {
   builtinDetectors,
   detectAll,
 } from "../../extproc/src/pipeline/pii/detectors/index.ts";
+import type { CorpusEntity as Entity, CorpusLine as Line } from "../support/pii-corpus-line.ts";
 
 /**
  * Precision and recall per built-in type over the labelled corpus (test/pii/corpus/*.jsonl, built by
  * build-corpus.ts), counting a finding as correct only when type and span match exactly.
  */
-interface Entity {
-  type: string;
-  start: number;
-  end: number;
-}
-interface Line {
-  text: string;
-  entities: Entity[];
-}
 
 const MIN_PRECISION = 0.98;
 const MIN_RECALL = 0.99;

@@ -6,6 +6,7 @@ import type { ClickHouseAttemptSink } from "../../extproc/src/adapters/clickhous
 import type { ClickHouseAuditSink } from "../../extproc/src/adapters/clickhouse/clickhouse-audit-sink.ts";
 import { parseGatewayConfig } from "../../extproc/src/config.ts";
 import { openClickHouseAuditSinks } from "../../extproc/src/open-audit-sink.ts";
+import type { AuditRecord } from "../../extproc/src/pipeline/audit-record.ts";
 import { type RunningGateway, startGateway } from "../../extproc/src/start-gateway.ts";
 import type { AnthropicUpstream } from "../demo/anthropic-upstream/index.ts";
 import type { GeminiUpstream } from "../demo/gemini-upstream/index.ts";
@@ -13,6 +14,7 @@ import type { DemoUpstream } from "../demo/openai-upstream/index.ts";
 import { type EnvoyHarness, type EnvoyHarnessOptions, startEnvoyHarness } from "../harness/envoy-harness.ts";
 import type { AzureMock } from "../providers/azure-openai/azure-mock.ts";
 import { startMockProviders } from "./mock-providers.ts";
+import { SHIPPED_BUNDLE } from "./rebundle.ts";
 import { openTestClickHouse, type TestClickHouse, uniqueDatabase } from "./test-clickhouse.ts";
 
 /** The keys the gateway holds for the mock providers (never the callers' keys). */
@@ -30,6 +32,22 @@ export const DEMO_KEYS = {
   erin: "gwk_demo_erin_5b8d20",
 } as const;
 
+/**
+ * One row of the audit table as ClickHouse's JSONEachRow returns it: 64-bit integers as strings,
+ * the `stream` flag as 0 or 1, and the `event_date` partition column.
+ */
+export type AuditTableRow = Omit<AuditRecord, "time_ms" | "latency_ms" | "stream"> & {
+  event_date: string;
+  time_ms: string;
+  latency_ms: string;
+  stream: number;
+};
+
+/** Quotes a request id for the tests' SQL (a quote in it is dropped, never interpreted). */
+export function requestIdLiteral(requestId: string): string {
+  return `'${requestId.replace(/'/g, "")}'`;
+}
+
 /** The whole data path on loopback: harness (Envoy) → processor → demo upstream, audit in ClickHouse. */
 export interface GatewayUnderTest {
   readonly url: string;
@@ -46,7 +64,7 @@ export interface GatewayUnderTest {
   /** database.table of the provider attempts. */
   readonly attemptsTable: string;
   /** Flushes the audit sink and returns the row for one request id. */
-  auditRow<T = Record<string, unknown>>(requestId: string): Promise<T>;
+  auditRow<T = AuditTableRow>(requestId: string): Promise<T>;
   /**
    * Flushes the attempts sink until `expected` rows match `sql` (an attempt's row may land a moment
    * after the caller has its answer: its filter's stream ends after the answer's last byte), then
@@ -75,7 +93,7 @@ export async function startGatewayUnderTest(
   const parsed = parseGatewayConfig({
     GATEWAY_GRPC_HOST: "127.0.0.1",
     GATEWAY_GRPC_PORT: "0",
-    GATEWAY_BUNDLE_PATH: options.bundlePath ?? "policies/build/bundle.tar.gz",
+    GATEWAY_BUNDLE_PATH: options.bundlePath ?? SHIPPED_BUNDLE,
     GATEWAY_BUNDLE_POLL_MS: "0",
     GATEWAY_CLICKHOUSE_URL: clickhouse.url,
     GATEWAY_CLICKHOUSE_DATABASE: database,
@@ -118,7 +136,7 @@ export async function startGatewayUnderTest(
     auditRow: async <T>(requestId: string): Promise<T> => {
       await audit.flush();
       const rows = await clickhouse.rows<T>(
-        `SELECT * FROM ${table} WHERE request_id = '${requestId.replace(/'/g, "")}'`,
+        `SELECT * FROM ${table} WHERE request_id = ${requestIdLiteral(requestId)}`,
       );
       if (rows.length !== 1) throw new Error(`expected one audit row for ${requestId}, found ${rows.length}`);
       return rows[0] as T;

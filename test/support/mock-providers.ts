@@ -31,8 +31,8 @@ export async function startMockProviders(keys: MockProviderKeys, record = true):
   const host = "127.0.0.1";
   const openai = await startDemoUpstream({ host, port: 0, record });
   const anthropic = await startAnthropicUpstream({ host, port: 0, apiKey: keys.anthropic, record });
-  const gemini = await startGeminiUpstream({ host, port: 0, apiKey: keys.gemini });
-  const azure = await startAzureMock({ host, port: 0, apiKey: keys.azure });
+  const gemini = await startGeminiUpstream({ host, port: 0, apiKey: keys.gemini, record });
+  const azure = await startAzureMock({ host, port: 0, apiKey: keys.azure, record });
   return {
     openai,
     anthropic,

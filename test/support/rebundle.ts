@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { extract, pack } from "tar-stream";
 
@@ -37,4 +40,20 @@ export async function rebundle(
   const chunks: Buffer[] = [];
   for await (const chunk of writer) chunks.push(chunk as Buffer);
   return gzipSync(Buffer.concat(chunks));
+}
+
+/** The bundle `npm test` and `npm start` build from policies/. */
+export const SHIPPED_BUNDLE = "policies/build/bundle.tar.gz";
+
+/**
+ * Writes the shipped bundle with its policy data edited to a fresh temporary file and returns its
+ * path: a test gateway started on it runs the real policy over different data.
+ */
+export async function writeEditedBundle(
+  revision: string,
+  edit: (data: Record<string, unknown>) => void,
+): Promise<string> {
+  const bundlePath = path.join(mkdtempSync(path.join(tmpdir(), `gateway-${revision}-`)), "bundle.tar.gz");
+  writeFileSync(bundlePath, await rebundle(readFileSync(SHIPPED_BUNDLE), revision, edit));
+  return bundlePath;
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { sendJson as sendMockJson } from "../mock-server/send-json.ts";
 
 /** Anthropic stamps every answer, errors included, with a `request-id` header. */
 export function sendJson(
@@ -8,12 +9,5 @@ export function sendJson(
   requestId: string,
   headers: Readonly<Record<string, string>> = {},
 ): void {
-  const payload = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, {
-    ...headers,
-    "content-type": "application/json",
-    "content-length": payload.length,
-    "request-id": requestId,
-  });
-  res.end(payload);
+  sendMockJson(res, status, body, { ...headers, "request-id": requestId });
 }

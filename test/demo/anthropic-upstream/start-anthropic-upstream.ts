@@ -64,14 +64,7 @@ async function handle(request: RecordedRequest, res: ServerResponse, apiKey?: st
 export async function startAnthropicUpstream(
   options: AnthropicUpstreamOptions = {},
 ): Promise<AnthropicUpstream> {
-  // "mark" lets handle() see an oversized body by its length and answer Anthropic's 413.
-  return startMockServer(
-    {
-      host: options.host,
-      port: options.port,
-      record: options.record,
-      maxBodyBytes: MAX_BODY_BYTES,
-    },
-    (request, res) => handle(request, res, options.apiKey),
+  return startMockServer({ ...options, maxBodyBytes: MAX_BODY_BYTES }, (request, res) =>
+    handle(request, res, options.apiKey),
   );
 }

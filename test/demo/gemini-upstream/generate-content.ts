@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { sendJson } from "../openai-upstream/json-response.ts";
+import { sendJson } from "../mock-server/send-json.ts";
 import { generate } from "./generate-answer.ts";
 import { GoogleApiError } from "./google-error.ts";
 import { parseGenerateContent } from "./request-body.ts";

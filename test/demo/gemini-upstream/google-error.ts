@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { sendJson } from "../openai-upstream/json-response.ts";
+import { sendJson } from "../mock-server/send-json.ts";
 
 /**
  * An error the mock answers in Google's shape:

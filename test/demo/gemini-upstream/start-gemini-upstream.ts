@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { failRequest } from "../mock-server/fail-request.ts";
 import type { RecordedRequest } from "../mock-server/recorded-request.ts";
-import { type ListenOptions, type MockServer, startMockServer } from "../mock-server/start-mock-server.ts";
+import { type MockServer, type RecordingOptions, startMockServer } from "../mock-server/start-mock-server.ts";
 import { checkModel, type GenerateCall, generateContent } from "./generate-content.ts";
 import { errorInfo, GoogleApiError, sendGoogleError } from "./google-error.ts";
 
@@ -11,7 +11,7 @@ import { errorInfo, GoogleApiError, sendGoogleError } from "./google-error.ts";
  * recording requests is the shared mock-server plumbing.
  */
 
-export interface GeminiUpstreamOptions extends ListenOptions {
+export interface GeminiUpstreamOptions extends RecordingOptions {
   /** When set, requests must carry it in `x-goog-api-key` or the `key` query parameter. */
   apiKey?: string;
 }
@@ -72,14 +72,7 @@ async function handle(request: RecordedRequest, res: ServerResponse, apiKey?: st
 }
 
 export async function startGeminiUpstream(options: GeminiUpstreamOptions = {}): Promise<GeminiUpstream> {
-  // Gemini's mock always records: only the long-running OpenAI demo needs to turn recording off.
-  return startMockServer(
-    {
-      host: options.host,
-      port: options.port,
-      record: true,
-      maxBodyBytes: MAX_BODY_BYTES,
-    },
-    (request, res) => handle(request, res, options.apiKey),
+  return startMockServer({ ...options, maxBodyBytes: MAX_BODY_BYTES }, (request, res) =>
+    handle(request, res, options.apiKey),
   );
 }

@@ -1,12 +1,8 @@
 import type { ServerResponse } from "node:http";
+import { sendJson as sendMockJson } from "../mock-server/send-json.ts";
 import { newId } from "./response-stamps.ts";
 
+/** OpenAI stamps every answer, errors included, with an `x-request-id` header. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const payload = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": payload.length,
-    "x-request-id": newId("req_"),
-  });
-  res.end(payload);
+  sendMockJson(res, status, body, { "x-request-id": newId("req_") });
 }

@@ -62,13 +62,7 @@ async function handle(request: RecordedRequest, res: ServerResponse, apiKey?: st
 }
 
 export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Promise<DemoUpstream> {
-  return startMockServer(
-    {
-      host: options.host,
-      port: options.port,
-      record: options.record,
-      maxBodyBytes: MAX_BODY_BYTES,
-    },
-    (request, res) => handle(request, res, options.apiKey),
+  return startMockServer({ ...options, maxBodyBytes: MAX_BODY_BYTES }, (request, res) =>
+    handle(request, res, options.apiKey),
   );
 }

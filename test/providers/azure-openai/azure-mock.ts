@@ -1,5 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
+import type { RecordedRequest } from "../../demo/mock-server/recorded-request.ts";
+import {
+  type MockServer,
+  type RecordingOptions,
+  startMockServer,
+} from "../../demo/mock-server/start-mock-server.ts";
 import { answerChat } from "./azure-chat-answer.ts";
 import { AzureApiError, sendAzureError } from "./azure-error.ts";
 
@@ -10,17 +15,7 @@ import { AzureApiError, sendAzureError } from "./azure-error.ts";
  * deployment. Chat completions on a known deployment echo the last user message, JSON or SSE.
  */
 
-export interface RecordedRequest {
-  method: string;
-  /** Path including the query string, as it arrived. */
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-export interface AzureMockOptions {
-  host?: string;
-  port?: number;
+export interface AzureMockOptions extends RecordingOptions {
   /** The resource key that `api-key` must carry. */
   apiKey: string;
   /** The `api-version` values the resource accepts. */
@@ -29,30 +24,20 @@ export interface AzureMockOptions {
   deployments?: Readonly<Record<string, string>>;
 }
 
-export interface AzureMock {
-  url: string;
-  requests: RecordedRequest[];
-  close(): Promise<void>;
-}
+export type AzureMock = MockServer;
 
 const ROUTE = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/;
 const DEFAULT_DEPLOYMENTS: Readonly<Record<string, string>> = { "gpt-4o": "gpt-4o-2024-08-06" };
 const DEFAULT_VERSIONS = ["2024-10-21"];
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
+/** Azure refuses bodies over its 25 MB request limit before reading them as JSON. */
+const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
 /** Checks in Azure's order (route, version, key, deployment) and answers, or throws AzureApiError. */
-function serve(req: IncomingMessage, body: Buffer, res: ServerResponse, options: AzureMockOptions): void {
-  const url = new URL(req.url ?? "/", "http://resource.invalid");
+function serve(request: RecordedRequest, res: ServerResponse, options: AzureMockOptions): void {
+  const url = new URL(request.path, "http://resource.invalid");
   const match = ROUTE.exec(url.pathname);
-  if (!match?.[1] || !match[2] || req.method !== "POST") {
+  if (!match?.[1] || !match[2] || request.method !== "POST") {
     throw new AzureApiError(404, "404", "Resource not found");
   }
   const version = url.searchParams.get("api-version");
@@ -60,7 +45,7 @@ function serve(req: IncomingMessage, body: Buffer, res: ServerResponse, options:
   if (!(options.apiVersions ?? DEFAULT_VERSIONS).includes(version)) {
     throw new AzureApiError(400, "BadRequest", "API version not supported");
   }
-  if (req.headers["api-key"] !== options.apiKey) {
+  if (request.headers["api-key"] !== options.apiKey) {
     throw new AzureApiError(
       401,
       "401",
@@ -83,40 +68,20 @@ function serve(req: IncomingMessage, body: Buffer, res: ServerResponse, options:
       `The ${match[2]} operation does not work with the specified model, ${modelVersion}. Please choose different model and try again.`,
     );
   }
-  answerChat(body, res, modelVersion);
+  if (request.body.length > MAX_BODY_BYTES) {
+    throw new AzureApiError(413, "RequestEntityTooLarge", "The request body is too large.");
+  }
+  answerChat(request.body, res, modelVersion);
 }
 
-export async function startAzureMock(options: AzureMockOptions): Promise<AzureMock> {
-  const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
-    readBody(req)
-      .then((body) => {
-        requests.push({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body });
-        serve(req, body, res, options);
-      })
-      .catch((error: unknown) => {
-        if (res.headersSent) res.destroy();
-        else if (error instanceof AzureApiError) sendAzureError(res, error);
-        else sendAzureError(res, new AzureApiError(500, "InternalServerError", "The server had an error."));
-      });
+export function startAzureMock(options: AzureMockOptions): Promise<AzureMock> {
+  return startMockServer({ ...options, maxBodyBytes: MAX_BODY_BYTES }, async (request, res) => {
+    try {
+      serve(request, res, options);
+    } catch (error) {
+      if (res.headersSent) res.destroy();
+      else if (error instanceof AzureApiError) sendAzureError(res, error);
+      else sendAzureError(res, new AzureApiError(500, "InternalServerError", "The server had an error."));
+    }
   });
-  const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets (SDK clients pool them) would otherwise hold close() open.
-        server.closeAllConnections();
-      }),
-  };
 }

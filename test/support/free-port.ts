@@ -1,6 +1,10 @@
 import { createServer } from "node:net";
 
-/** A loopback port nothing listens on right now (the OS picks it; a race is possible but rare). */
+/**
+ * A loopback port nothing listens on right now (the OS picks it; a race is possible but rare):
+ * a port to start a server on, or an address whose connections are refused, as a provider that
+ * is down refuses them.
+ */
 export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
