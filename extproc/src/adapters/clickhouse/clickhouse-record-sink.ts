@@ -9,11 +9,12 @@
  * Works with ClickHouse 18.16 (CI) and current releases: the client is given no
  * `clickhouse_settings` and no query parameters, both of which 18.16 rejects as unknown settings.
  */
+import { Readable } from "node:stream";
 import { type ClickHouseClient, createClient } from "@clickhouse/client";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { openSpoolFile, type SpoolFile } from "../audit-spool/spool-file.ts";
-import { ensureTable, qualifiedTableName, type TableDefinition, toRow } from "./clickhouse-table.ts";
+import { encodeRowLine, ensureTable, qualifiedTableName, type TableDefinition } from "./clickhouse-table.ts";
 
 export interface ClickHouseSinkOptions {
   url: string;
@@ -76,6 +77,11 @@ export interface ClickHouseSink<R> {
   retryNow(): Promise<boolean>;
 }
 
+interface QueuedRecord<R> {
+  readonly record: R;
+  readonly line: string;
+}
+
 export async function createClickHouseSink<R>(
   options: ClickHouseSinkOptions,
   kind: RecordKind<R>,
@@ -122,7 +128,10 @@ class BatchingClickHouseSink<R> implements ClickHouseSink<R> {
   private readonly retryIntervalMs: number;
   private readonly requestTimeoutMs: number;
 
-  private queue: R[] = [];
+  // Each record is encoded when written, so a flush sends ready lines instead of encoding a whole
+  // batch in one synchronous burst that would stall every request in flight. The record is kept
+  // for the spool, should the insert fail.
+  private queue: QueuedRecord<R>[] = [];
   private up = false;
   private tableReady = false;
   private closing = false;
@@ -191,7 +200,7 @@ class BatchingClickHouseSink<R> implements ClickHouseSink<R> {
         this.spool.append(record);
         return;
       }
-      this.queue.push(record);
+      this.queue.push({ record, line: encodeRowLine(this.kind.definition, record) });
       if (this.queue.length >= this.batchSize) this.scheduleDrain();
     } catch (error) {
       this.logger.error({ err: error, table: this.tableName }, "audit sink write failed");
@@ -282,14 +291,14 @@ class BatchingClickHouseSink<R> implements ClickHouseSink<R> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.batchSize);
       if (!this.up) {
-        for (const record of batch) this.spool.append(record);
+        for (const { record } of batch) this.spool.append(record);
         continue;
       }
       try {
-        await this.insert(batch);
+        await this.insertLines(batch.map(({ line }) => line));
       } catch (error) {
         this.markDown(error, "insert");
-        for (const record of batch) this.spool.append(record);
+        for (const { record } of batch) this.spool.append(record);
       }
     }
   }
@@ -298,7 +307,10 @@ class BatchingClickHouseSink<R> implements ClickHouseSink<R> {
   private async recover(): Promise<boolean> {
     try {
       if (!this.tableReady) await this.ensureTable();
-      await this.spool.replay((batch) => this.insert(batch), this.batchSize);
+      await this.spool.replay(
+        (batch) => this.insertLines(batch.map((record) => encodeRowLine(this.kind.definition, record))),
+        this.batchSize,
+      );
     } catch (error) {
       this.markDown(error, "replay");
       return false;
@@ -323,13 +335,17 @@ class BatchingClickHouseSink<R> implements ClickHouseSink<R> {
     }
   }
 
-  private async insert(records: R[]): Promise<void> {
-    await this.client.insert({
-      table: this.tableName,
-      values: records.map((record) => toRow(this.kind.definition, record)),
-      format: "JSONEachRow",
+  /** One INSERT of pre-encoded JSONEachRow lines; resolves once ClickHouse has answered. */
+  private async insertLines(lines: string[]): Promise<void> {
+    if (lines.length === 0) return;
+    const result = await this.client.exec({
+      query: `INSERT INTO ${this.tableName} FORMAT JSONEachRow`,
+      values: Readable.from([lines.join("")], { objectMode: false }),
     });
-    this.counters.inserted += records.length;
+    // The answer of an INSERT is empty; reading it to the end releases the connection.
+    for await (const _ of result.stream) {
+    }
+    this.counters.inserted += lines.length;
   }
 
   private markDown(error: unknown, during: string): void {

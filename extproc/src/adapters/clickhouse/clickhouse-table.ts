@@ -98,10 +98,11 @@ export function recordColumns<R extends { time_ms: number }>(
   ];
 }
 
-export function toRow<R>(definition: TableDefinition<R>, record: R): TableRow {
+/** One record as a JSONEachRow line (newline included): the form an INSERT body is sent in. */
+export function encodeRowLine<R>(definition: TableDefinition<R>, record: R): string {
   const row: TableRow = {};
   for (const column of definition.columns) row[column.name] = column.from(record);
-  return row;
+  return `${JSON.stringify(row)}\n`;
 }
 
 // Identifiers are checked rather than escaped: 18.16 has no query parameters, and a name that
