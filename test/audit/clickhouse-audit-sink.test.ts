@@ -231,6 +231,37 @@ describe("ClickHouse audit sink", { timeout: 120_000 }, () => {
     assert.equal(rows[1]?.event_date, "2024-02-01");
   });
 
+  test("a lone UTF-16 surrogate lands as U+FFFD instead of making ClickHouse refuse the batch", async () => {
+    const table = "audit_surrogates";
+    const audit = await sink({ table });
+    // ClickHouse refuses a whole INSERT holding a JSON-escaped lone high surrogate.
+    audit.write(
+      record("surrogate-0000", { requested_model: "m\ud800", tags: ["t\udfff"], prompt: "\ud83d!" }),
+    );
+    audit.write(record("surrogate-0001", { prompt: "pair \ud83d\ude00" }));
+    await audit.flush();
+    const stats = audit.stats();
+    await audit.close();
+    assert.equal(stats.inserted, 2);
+    assert.equal(stats.spooled, 0);
+
+    const result = await admin.query({
+      query: `SELECT requested_model, tags, prompt FROM ${database}.${table} ORDER BY event_id`,
+      format: "JSON",
+    });
+    const rows = z
+      .object({
+        data: z.array(
+          z.object({ requested_model: z.string(), tags: z.array(z.string()), prompt: z.string() }),
+        ),
+      })
+      .parse(await result.json()).data;
+    assert.deepEqual(rows, [
+      { requested_model: "m\ufffd", tags: ["t\ufffd"], prompt: "\ufffd!" },
+      { requested_model: "gpt-4o", tags: [], prompt: "pair \u{1F600}" },
+    ]);
+  });
+
   test("the table is created with a column for every record field plus event_date", async () => {
     const table = "audit_created";
     const audit = await sink({ table });

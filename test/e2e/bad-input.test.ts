@@ -75,6 +75,32 @@ describe("bad request bodies", () => {
   }
 });
 
+describe("text that is not Unicode", () => {
+  // `\ud800` is valid JSON syntax, but a lone UTF-16 surrogate is not text: strict readers refuse
+  // it, lenient ones keep or replace it, and neither the policy engine nor the audit store takes it.
+  it("refuses a lone surrogate escape anywhere in the body with 400 invalid_json, audits it, and serves on", async () => {
+    for (const body of [
+      '{"model":"gpt-4o-mini\\ud800","messages":[{"role":"user","content":"hi"}]}',
+      '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi \\udfff"}]}',
+      '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi","x\\ud83d":1}]}',
+    ]) {
+      const before = gw.upstream.requests.length;
+      const odd = await send(body);
+      assert.equal(odd.status, 400, body);
+      assert.equal(odd.error?.code, "invalid_json");
+      assert.match(odd.error?.message ?? "", /lone UTF-16 surrogate/);
+      assert.equal(gw.upstream.requests.length, before);
+      assert.deepEqual((await gw.auditRow(odd.requestId ?? "")).reason_codes, ["invalid_json"]);
+    }
+    // A pair spelled as two escapes is one character (what Python's json.dumps sends for emoji).
+    const emoji = await send(
+      '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi \\ud83d\\ude00"}]}',
+    );
+    assert.equal(emoji.status, 200);
+    assert.equal(gw.audit.stats().spooled, 0);
+  });
+});
+
 describe("encodings and content types", () => {
   it("decodes a gzip body, applies the policy to it and forwards it decoded", async () => {
     const denied = await send(gzipSync(chat("o1-preview")), { "content-encoding": "gzip" });

@@ -54,6 +54,30 @@ describe("strict JSON parsing of request bodies", () => {
     }
   });
 
+  it("refuses a lone surrogate escape in any string or member name, and accepts a pair", () => {
+    for (const text of [
+      '{"a":"\\ud800"}',
+      '{"a":"x\\uDBFFy"}',
+      '{"a":"\\udc00"}',
+      '{"a":"\\ude00\\ud83d"}',
+      '{"a":["ok",{"\\ud83d":1}]}',
+      '{"a":"\\ud83d\\u0041"}',
+    ]) {
+      const result = parseStrictJson(text);
+      assert.equal(result.ok, false, text);
+      if (!result.ok) assert.equal(result.error.code, "invalid_json");
+    }
+    for (const [text, value] of [
+      ['{"a":"\\ud83d\\ude00"}', "\u{1F600}"],
+      ['{"a":"\\\\ud800"}', "\\ud800"],
+      ['{"a":"\\u00e9\\ud7ff\\ue000"}', "\u00e9\ud7ff\ue000"],
+    ] as const) {
+      const result = parseStrictJson(text);
+      assert.ok(result.ok, text);
+      assert.deepEqual(result.value.value, { a: value });
+    }
+  });
+
   it("rewrites one top-level value and leaves every other byte as sent", () => {
     const text = '{ "messages" : [ {"role":"user","content":"model"} ] ,\n "model" :  "alias" , "n": 1.50 }';
     const parsed = parseStrictJson(text);

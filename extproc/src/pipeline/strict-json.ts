@@ -40,5 +40,27 @@ export function parseStrictJson(text: string): Result<ParsedJsonBody> {
   if (problem?.kind === "too_deep") {
     return fail("invalid_json", `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
+  if (SURROGATE_ESCAPE.test(text) && !wellFormedThroughout(value)) {
+    return fail(
+      "invalid_json",
+      "request body holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF without its pair), which is not Unicode text",
+    );
+  }
   return ok({ value, text, topLevelStrings });
+}
+
+// The text is decoded UTF-8, so a lone surrogate can only come from an escape. Readers disagree on
+// one (refused, kept, replaced by U+FFFD), the policy engine and the audit store refuse it, and no
+// provider can read it as text: the body is refused rather than inspected one way and read another.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** Every string and member name is well-formed UTF-16. Depth is bounded by MAX_JSON_DEPTH. */
+function wellFormedThroughout(value: unknown): boolean {
+  if (typeof value === "string") return value.isWellFormed();
+  if (Array.isArray(value)) return value.every(wellFormedThroughout);
+  if (typeof value !== "object" || value === null) return true;
+  for (const [key, member] of Object.entries(value)) {
+    if (!key.isWellFormed() || !wellFormedThroughout(member)) return false;
+  }
+  return true;
 }

@@ -36,7 +36,8 @@ export interface EnsureTableResult {
 type TableRow = Record<string, ColumnValue>;
 
 // The server rejects the whole batch for one out-of-range number, and a rejected batch would be
-// retried forever from the spool; clamping keeps one odd record from poisoning the others.
+// retried forever from the spool; clamping keeps one odd record from poisoning the others (as
+// `text` does for strings).
 function uint(value: number, max: number): number {
   if (!Number.isFinite(value) || value <= 0) return 0;
   return Math.min(Math.floor(value), max);
@@ -52,14 +53,20 @@ function utcDate(timeMs: number): string {
   return date.toISOString().slice(0, 10);
 }
 
+// A lone UTF-16 surrogate has no UTF-8 form, and ClickHouse refuses the whole INSERT for one
+// escaped in JSON; it becomes U+FFFD, as any UTF-8 encoder would write it.
+function text(value: string): string {
+  return value.isWellFormed() ? value : value.toWellFormed();
+}
+
 /** The column types record fields map to, each with the one way its values are written. */
 const fieldColumnTypes = {
-  String: (value: unknown) => value as string,
+  String: (value: unknown) => text(value as string),
   UInt8: (value: unknown) => (value ? 1 : 0),
   UInt16: (value: unknown) => uint(value as number, UINT16_MAX),
   UInt32: (value: unknown) => uint(value as number, UINT32_MAX),
   UInt64: (value: unknown) => uint(value as number, UINT64_SAFE_MAX),
-  "Array(String)": (value: unknown) => value as string[],
+  "Array(String)": (value: unknown) => (value as readonly string[]).map(text),
   "Array(UInt32)": (value: unknown) => (value as readonly number[]).map((n) => uint(n, UINT32_MAX)),
 } satisfies Record<string, (value: unknown) => ColumnValue>;
 
