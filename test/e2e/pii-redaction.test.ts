@@ -168,6 +168,59 @@ describe("PII in requests", () => {
     assert.equal((JSON.parse(lastUpstreamBody()) as { prompt: string }).prompt, "call [EMAIL_1]");
   });
 
+  it("scans what the model reads outside the messages: tool descriptions and schemas, stop, user, metadata", async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: "function",
+        function: {
+          name: "notify",
+          description: `Mail ${EMAIL} when done`,
+          parameters: {
+            type: "object",
+            properties: { to: { type: "string", enum: [SECOND_EMAIL], description: "recipient" } },
+            required: ["to"],
+          },
+        },
+      },
+    ];
+    await alice.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "hi" }],
+      tools,
+      user: EMAIL,
+      metadata: { customer: SECOND_EMAIL },
+    });
+    const sent = JSON.parse(lastUpstreamBody()) as {
+      tools: OpenAI.ChatCompletionTool[];
+      user: string;
+      metadata: Record<string, string>;
+    };
+    const tool = sent.tools[0];
+    assert.ok(tool?.type === "function");
+    assert.equal(tool.function.name, "notify");
+    assert.equal(tool.function.description, "Mail [EMAIL_1] when done");
+    assert.deepEqual(tool.function.parameters, {
+      type: "object",
+      properties: { to: { type: "string", enum: ["[EMAIL_2]"], description: "recipient" } },
+      required: ["to"],
+    });
+    assert.equal(sent.user, "[EMAIL_1]");
+    assert.deepEqual(sent.metadata, { customer: "[EMAIL_2]" });
+
+    const secret = "AKIAIOSFODNN7EXAMPLE";
+    const before = gw.upstream.requests.length;
+    const error = await alice.chat.completions
+      .create({
+        model: "gpt-4o-mini",
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "aws", description: `Use key ${secret}` } }],
+      })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof OpenAI.PermissionDeniedError, String(error));
+    assert.equal(error.code, "pii_blocked");
+    assert.equal(gw.upstream.requests.length, before);
+  });
+
   it("leaves a body without PII byte for byte as the caller sent it", async () => {
     const body =
       '{ "model":"gpt-4o-mini",  "messages":[{"role":"user","content":"caf\\u00e9 1.0"}], "temperature": 1.0 }';

@@ -154,8 +154,125 @@ describe("the text a Gemini generateContent request gives a model", () => {
         "1/model/parts[0].functionCall.args.who=Jane",
         "1/model/parts[0].functionCall.args.deep[0]=x",
         "2/user/parts[0].functionResponse.response.email=j@x.example",
+        "null/null/generationConfig.stopSequences[0]=END",
       ]);
       assert.equal(result.nonTextParts, 2);
     }
+  });
+});
+
+describe("the text outside the conversation: tools, schemas and options", () => {
+  it("reads OpenAI tool descriptions and parameter schemas, response schemas, stop, user and metadata; skips the model, names, types and schema structure", () => {
+    const result = readFields("openai.chat_completions", {
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "hi" }],
+      tools: [
+        {
+          type: "function",
+          function: {
+            name: "lookup",
+            description: "mail a@b.example",
+            parameters: {
+              type: "object",
+              properties: {
+                who: { type: "string", description: "the person", enum: ["c@d.example"], format: "email" },
+                code: { type: "string", pattern: "^[0-9]{4}$", $ref: "#/$defs/code" },
+              },
+              required: ["who"],
+            },
+          },
+        },
+      ],
+      tool_choice: { type: "function", function: { name: "lookup" } },
+      response_format: {
+        type: "json_schema",
+        json_schema: { name: "answer", description: "about e@f.example", schema: { type: "object" } },
+      },
+      stop: ["STOP"],
+      user: "g@h.example",
+      metadata: { customer: "i@j.example" },
+      prediction: { type: "content", content: "predicted" },
+    });
+    assert.deepEqual(result.fields, [
+      "0/user/content=hi",
+      "null/null/tools[0].function.description=mail a@b.example",
+      "null/null/tools[0].function.parameters.properties.who.description=the person",
+      "null/null/tools[0].function.parameters.properties.who.enum[0]=c@d.example",
+      "null/null/response_format.json_schema.description=about e@f.example",
+      "null/null/stop[0]=STOP",
+      "null/null/user=g@h.example",
+      "null/null/metadata.customer=i@j.example",
+      "null/null/prediction.content=predicted",
+    ]);
+  });
+
+  it("reads a legacy completion's suffix and user beside its prompt", () => {
+    const result = readFields("openai.completions", {
+      model: "gpt-3.5-turbo-instruct",
+      prompt: ["one", "two"],
+      suffix: "after",
+      user: "u@v.example",
+    });
+    assert.deepEqual(result.fields, [
+      "null/null/prompt[0]=one",
+      "null/null/prompt[1]=two",
+      "null/null/suffix=after",
+      "null/null/user=u@v.example",
+    ]);
+  });
+
+  it("reads Anthropic tool descriptions and input schemas, metadata and stop sequences; skips tool names", () => {
+    const result = readFields("anthropic.messages", {
+      model: "claude-haiku-4-5",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "hi" }],
+      tools: [
+        {
+          name: "lookup",
+          description: "mail a@b.example",
+          input_schema: { type: "object", properties: { who: { type: "string", description: "whom" } } },
+        },
+      ],
+      tool_choice: { type: "tool", name: "lookup" },
+      metadata: { user_id: "c@d.example" },
+      stop_sequences: ["END"],
+    });
+    assert.deepEqual(result.fields, [
+      "0/user/content=hi",
+      "null/null/tools[0].description=mail a@b.example",
+      "null/null/tools[0].input_schema.properties.who.description=whom",
+      "null/null/metadata.user_id=c@d.example",
+      "null/null/stop_sequences[0]=END",
+    ]);
+  });
+
+  it("reads Gemini function declarations and response schemas; skips names and name lists", () => {
+    const result = readFields("gemini.generate_content", {
+      contents: [{ role: "user", parts: [{ text: "hi" }] }],
+      tools: [
+        {
+          functionDeclarations: [
+            {
+              name: "lookup",
+              description: "mail a@b.example",
+              parameters: {
+                type: "OBJECT",
+                properties: { who: { type: "STRING", description: "whom" } },
+                propertyOrdering: ["who"],
+              },
+            },
+          ],
+        },
+      ],
+      toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["lookup"] } },
+      generationConfig: { responseSchema: { type: "OBJECT", description: "about c@d.example" } },
+    });
+    assert.deepEqual(result.fields, [
+      "0/user/parts[0].text=hi",
+      "null/null/tools[0].functionDeclarations[0].description=mail a@b.example",
+      "null/null/tools[0].functionDeclarations[0].parameters.properties.who.description=whom",
+      "null/null/toolConfig.functionCallingConfig.mode=ANY",
+      "null/null/generationConfig.responseSchema.description=about c@d.example",
+    ]);
   });
 });

@@ -86,22 +86,69 @@ function nonTextParts(api: ApiKind, body: unknown): number {
 
 type Selector = (path: JsonPath) => TextLocation | undefined;
 
+/** The members that hold the conversation, read field by field; everything else is read as options. */
+interface Conversation {
+  readonly members: ReadonlySet<string>;
+  readonly select: Selector;
+}
+
 function selectorFor(api: ApiKind, body: unknown): Selector | undefined {
+  const conversation = conversationOf(api, body);
+  if (!conversation) return undefined;
+  return (path) =>
+    typeof path[0] === "string" && conversation.members.has(path[0])
+      ? conversation.select(path)
+      : optionText(path);
+}
+
+function conversationOf(api: ApiKind, body: unknown): Conversation | undefined {
   switch (api) {
     case "openai.chat_completions":
-      return (path) => chatMessageText(path, body);
+      return { members: new Set(["messages"]), select: (path) => chatMessageText(path, body) };
     case "openai.completions":
-      return (path) => topLevelText(path, "prompt");
+      return { members: new Set(["prompt"]), select: (path) => topLevelText(path, "prompt") };
     case "openai.embeddings":
-      return (path) => topLevelText(path, "input");
+      return { members: new Set(["input"]), select: (path) => topLevelText(path, "input") };
     case "anthropic.messages":
-      return (path) => anthropicMessageText(path, body);
+      return { members: new Set(["system", "messages"]), select: (path) => anthropicMessageText(path, body) };
     case "gemini.generate_content":
     case "gemini.stream_generate_content":
-      return (path) => geminiContentText(path, body);
+      return {
+        members: new Set(["contents", "systemInstruction"]),
+        select: (path) => geminiContentText(path, body),
+      };
     default:
       return undefined;
   }
+}
+
+/**
+ * Outside the conversation a body still carries text that a model reads or a provider keeps: tool
+ * and function descriptions, their parameter schemas (descriptions, enum values, examples),
+ * response schemas, stop sequences, end-user ids, metadata, and members the gateway does not know
+ * yet. All of it is scanned except what is structure to the provider, where a rewrite would change
+ * what the request means: the model, names (of tools, functions and schemas), types, and the JSON
+ * Schema keywords that name properties or hold patterns. Structure never has the shape of the
+ * personal data and secrets detected; a name that is a secret is the one thing left unscanned.
+ */
+const OPTION_KEYS_NOT_TEXT = new Set([
+  "model",
+  "name",
+  "type",
+  "format",
+  "pattern",
+  "$ref",
+  "$schema",
+  "$id",
+]);
+const OPTION_NAME_LISTS = new Set(["required", "propertyOrdering", "allowedFunctionNames"]);
+
+function optionText(path: JsonPath): TextLocation | undefined {
+  const key = path.at(-1);
+  if (typeof key === "string" && OPTION_KEYS_NOT_TEXT.has(key)) return undefined;
+  const list = path.at(-2);
+  if (typeof key === "number" && typeof list === "string" && OPTION_NAME_LISTS.has(list)) return undefined;
+  return { message_index: null, role: null, field: formatPath(path) };
 }
 
 function topLevelText(path: JsonPath, key: string): TextLocation | undefined {
