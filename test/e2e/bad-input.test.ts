@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { request as httpRequest } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { DEMO_KEYS, type GatewayUnderTest, startGatewayUnderTest } from "../support/gateway-under-test.ts";
@@ -39,6 +40,22 @@ async function send(
     error = undefined;
   }
   return { status: response.status, error, requestId: response.headers.get("x-request-id") };
+}
+
+/** A request whose headers may repeat a name on separate lines (fetch would join them into one). */
+function sendLines(body: string, headers: Record<string, string | string[]>): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_KEYS.alice}`, ...headers },
+    });
+    request.on("response", (response) => {
+      response.resume();
+      response.on("end", () => resolve({ status: response.statusCode ?? 0 }));
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
 }
 
 const chat = (model: unknown) => JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] });
@@ -117,6 +134,18 @@ describe("encodings and content types", () => {
     const sent = await send(Buffer.from("(zstd bytes)"), { "content-encoding": "zstd" });
     assert.equal(sent.status, 415);
     assert.equal(sent.error?.code, "unsupported_content_encoding");
+  });
+
+  it("reads a header sent on two lines as both lines, never as the first alone", async () => {
+    const before = gw.upstream.requests.length;
+    for (const [name, values] of [
+      ["content-encoding", ["identity", "gzip"]],
+      ["content-type", ["application/json", "text/plain"]],
+    ] as const) {
+      const answer = await sendLines(chat("gpt-4o-mini"), { [name]: [...values] });
+      assert.equal(answer.status, 415, name);
+    }
+    assert.equal(gw.upstream.requests.length, before);
   });
 
   it("refuses a body that is not declared as JSON with 415", async () => {

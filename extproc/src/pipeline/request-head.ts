@@ -1,4 +1,4 @@
-import { type HeaderList, headerValue } from "../protocol/http-exchange.ts";
+import { combinedHeaderValue, type HeaderList, headerValue } from "../protocol/http-exchange.ts";
 
 /** What the gateway reads from the request's headers, before any body arrives. */
 export interface RequestHead {
@@ -18,7 +18,8 @@ export function readRequestHead(headers: HeaderList, fallbackRequestId: () => st
     method: (headerValue(headers, ":method") ?? "").toUpperCase(),
     path: queryAt >= 0 ? rawPath.slice(0, queryAt) : rawPath,
     query: queryAt >= 0 ? rawPath.slice(queryAt + 1) : "",
-    contentType: (headerValue(headers, "content-type") ?? "").toLowerCase(),
-    contentEncoding: (headerValue(headers, "content-encoding") ?? "").trim().toLowerCase(),
+    // Two lines of either must not read as the first alone: the provider may combine them.
+    contentType: (combinedHeaderValue(headers, "content-type") ?? "").toLowerCase(),
+    contentEncoding: (combinedHeaderValue(headers, "content-encoding") ?? "").trim().toLowerCase(),
   };
 }

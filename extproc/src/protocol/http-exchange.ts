@@ -71,3 +71,16 @@ export function headerValue(headers: HeaderList, name: string): string | undefin
   }
   return undefined;
 }
+
+/**
+ * Every line of a header, combined as HTTP allows (RFC 9110 5.3: in order, joined by commas), so a
+ * header sent twice reads the way a provider that combines it would read it, never as its first line.
+ */
+export function combinedHeaderValue(headers: HeaderList, name: string): string | undefined {
+  let combined: string | undefined;
+  for (const header of headers) {
+    if (header.name === name)
+      combined = combined === undefined ? header.value : `${combined}, ${header.value}`;
+  }
+  return combined;
+}
