@@ -154,6 +154,16 @@ describe("encodings and content types", () => {
     assert.equal(sent.error?.code, "unsupported_content_type");
   });
 
+  it("serves and redacts a body of 6 MB, under the limit, whose rewrite travels back to Envoy", async () => {
+    const content = `${"x".repeat(6_000_000)} jane.doe@example.com`;
+    const before = gw.upstream.requests.length;
+    const sent = await send(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }));
+    assert.equal(sent.status, 200);
+    const received = gw.upstream.requests[before]?.body.toString() ?? "";
+    assert.ok(received.length > 6_000_000);
+    assert.ok(received.endsWith(' [EMAIL_1]"}]}'), received.slice(-40));
+  });
+
   it("answers a body over Envoy's buffer limit with 413", async () => {
     const huge = JSON.stringify({
       model: "gpt-4o-mini",

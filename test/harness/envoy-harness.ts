@@ -84,6 +84,9 @@ export async function startEnvoyHarness(options: EnvoyHarnessOptions): Promise<E
   const client = new extProc.envoy.service.ext_proc.v3.ExternalProcessor(
     options.processorAddress,
     grpc.credentials.createInsecure(),
+    // Envoy's gRPC client sets no receive limit (EnvoyGrpc.max_receive_message_length defaults to
+    // 0, unlimited); grpc-js's default of 4 MiB would refuse a buffered body the processor replaces.
+    { "grpc.max_receive_message_length": -1, "grpc.max_send_message_length": -1 },
   );
   const filterContext: FilterContext = {
     settings: config.extProc,
