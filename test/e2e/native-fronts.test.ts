@@ -342,6 +342,14 @@ describe("Gemini's generateContent through the gateway, with @google/genai", () 
     }
     const keyInUrl = await rawRequest("/v1beta/models/gemini-2.5-flash:generateContent?key=x", body);
     assert.match(keyInUrl.body, /x-goog-api-key/);
+    // The key only in the URL: told where it belongs, not that none came.
+    const onlyInUrl = await rawRequest(
+      `/v1beta/models/gemini-2.5-flash:generateContent?key=${DEMO_KEYS.alice}`,
+      body,
+      {},
+    );
+    assert.equal(onlyInUrl.status, 400);
+    assert.match(onlyInUrl.body, /x-goog-api-key/);
     assert.equal(gw.gemini.requests.length, before, "nothing reached the provider");
   });
 
@@ -479,14 +487,18 @@ describe("a native stream the provider cuts mid-way", () => {
 });
 
 /** A request with the path exactly as written (fetch would resolve `..` before sending). */
-function rawRequest(path: string, body: string): Promise<{ status: number; body: string }> {
+function rawRequest(
+  path: string,
+  body: string,
+  key: Record<string, string> = { "x-goog-api-key": DEMO_KEYS.alice },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       `${gw.url}${path}`,
       {
         method: "POST",
         path,
-        headers: { "content-type": "application/json", "x-goog-api-key": DEMO_KEYS.alice },
+        headers: { "content-type": "application/json", ...key },
       },
       (response) => {
         const chunks: Buffer[] = [];

@@ -69,10 +69,12 @@ export class GatewayExchange implements StreamProcessor {
     this.facts.head = head;
     this.classification = classifyApi(head.method, head.path, head.query, headers);
     this.facts.api = this.classification.api;
+    // A path no provider may read is refused before identity: a key sent as `?key=` instead of in
+    // its header is told so, rather than that no key came.
+    if (this.classification.problem) return this.refuse(this.classification.problem);
     const caller = identifyCaller(headers, this.policy.keys);
     if (!caller.ok) return this.refuse(caller.error);
     this.facts.principal = caller.value.principal;
-    if (this.classification.problem) return this.refuse(this.classification.problem);
     this.stripped = callerHeadersToStrip(headers);
     if (endOfStream) return this.inspectAndDecide(head, Buffer.alloc(0));
     return { kind: "continue", headers: { remove: this.stripped } };
