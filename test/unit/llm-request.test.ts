@@ -53,6 +53,16 @@ describe("reading the model request from an OpenAI body", () => {
     });
   }
 
+  it("says a token count JSON spells past any number (1e400) is not a finite number", () => {
+    const result = summarizeLlmRequest(
+      "openai.chat_completions",
+      chat({ max_tokens: Number.POSITIVE_INFINITY }),
+    );
+    assert.ok(!result.ok);
+    assert.equal(result.error.code, "invalid_request");
+    assert.equal(result.error.message, "invalid request body: 'max_tokens': expected a finite number");
+  });
+
   it("summarises embeddings and legacy completions", () => {
     const embeddings = summarizeLlmRequest("openai.embeddings", { model: "e", input: ["a", "b"] });
     assert.ok(embeddings.ok);

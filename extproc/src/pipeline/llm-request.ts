@@ -4,6 +4,7 @@ import { invalid } from "./invalid-body.ts";
 import { isObject } from "./json-object.ts";
 import { summarizeAnthropicRequest, summarizeGeminiRequest } from "./native-request-summary.ts";
 import type { ApiKind, LlmRequestSummary } from "./policy-input.ts";
+import { tokenCount } from "./token-count.ts";
 
 /**
  * Reads what the policy needs from a request body (OpenAI-style here, native ones beside). Only
@@ -12,7 +13,7 @@ import type { ApiKind, LlmRequestSummary } from "./policy-input.ts";
  * the gateway and another way by the provider.
  */
 const optionalFlag = z.boolean().nullable().optional();
-const optionalCount = z.number().int().nonnegative().nullable().optional();
+const optionalCount = tokenCount().nonnegative().nullable().optional();
 
 const ChatCompletionBody = z.looseObject({
   model: z.string(),

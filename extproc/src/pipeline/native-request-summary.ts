@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ok, type Result } from "./gateway-errors.ts";
 import { invalid } from "./invalid-body.ts";
 import type { LlmRequestSummary } from "./policy-input.ts";
+import { tokenCount } from "./token-count.ts";
 
 /**
  * Reads what the policy needs from the native APIs' bodies: Anthropic's Messages request and
@@ -19,7 +20,7 @@ const AnthropicMessagesBody = z.looseObject({
   model: z.string(),
   messages: z.array(AnthropicMessage).min(1),
   // Anthropic requires max_tokens: there is no default limit to fall back on.
-  max_tokens: z.number().int().min(1),
+  max_tokens: tokenCount().min(1),
   stream: z.boolean().optional(),
   system: z.union([z.string(), z.array(AnthropicBlock)]).optional(),
   tools: z.array(z.unknown()).optional(),
@@ -72,7 +73,7 @@ const GeminiGenerateContentBody = z.looseObject({
   tools: z.array(GeminiTool).optional(),
   generationConfig: z
     .looseObject({
-      maxOutputTokens: z.number().int().nonnegative().optional(),
+      maxOutputTokens: tokenCount().nonnegative().optional(),
       ...camelCaseOnly(["max_output_tokens"]),
     })
     .optional(),
