@@ -56,6 +56,7 @@ export class AnswerInspection {
   private bytes = 0;
   private overflow = false;
   private encoding = "";
+  private status = 0;
   private streamUsage: StreamUsageReader | undefined;
   private sse: SseAnswerRedactor | undefined;
   private usage: TokenUsage | undefined;
@@ -67,6 +68,7 @@ export class AnswerInspection {
   ) {}
 
   onHeaders(headers: HeaderList): AnswerStep {
+    this.status = Number(headerValue(headers, ":status") ?? 0);
     const encoding = (headerValue(headers, "content-encoding") ?? "").trim().toLowerCase();
     this.encoding = encoding === "identity" ? "" : encoding;
     const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
@@ -147,13 +149,16 @@ export class AnswerInspection {
       return policy?.rewrite ? unreadable("it is larger than the gateway's body limit") : CONTINUE;
     const decoded = decodeBody(raw, this.encoding, this.maxBodyBytes);
     if (!decoded.ok) return policy?.rewrite ? unreadable(decoded.error.message) : CONTINUE;
-    // One parse serves both readers: usage, and whether the answer is JSON at all.
-    const text = decoded.value.toString("utf8");
+    // One parse serves both readers: usage, and whether the answer is JSON at all. A leading BOM
+    // is read past, as the SDKs' fetch does: the answer they read is the one inspected.
+    const text = withoutBom(decoded.value.toString("utf8"));
     const json = parseJson(text);
     this.usage = json.ok ? usageFromJson(policy?.api ?? "unknown", json.value) : undefined;
-    // Only JSON answers carry model text in known places; anything else (an upstream's HTML error
-    // page, say) is no model output to redact.
-    if (!policy?.rewrite || !json.ok) return CONTINUE;
+    if (!policy?.rewrite) return CONTINUE;
+    // An error page (HTML, say) is no model output. A success that is not JSON may still be model
+    // output the caller's SDK reads anyway (an event stream labelled as JSON or as nothing): it
+    // cannot pass uninspected.
+    if (!json.ok) return this.status >= 200 && this.status < 300 ? unreadable("it is not JSON") : CONTINUE;
     const result = redactAnswerBody(policy.api, text, policy.detectors, answerReplacer(policy));
     for (const [type, count] of result.matches) this.matches.set(type, (this.matches.get(type) ?? 0) + count);
     if (result.text === undefined) return CONTINUE;
@@ -167,6 +172,10 @@ export class AnswerInspection {
       },
     };
   }
+}
+
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
