@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
-import { type GatewayUnderTest, startGatewayUnderTest } from "../support/gateway-under-test.ts";
-import { type ScriptedProvider, startScriptedProvider } from "../support/scripted-provider.ts";
+import { DEMO_KEYS, type GatewayUnderTest, startGatewayUnderTest } from "../support/gateway-under-test.ts";
+import {
+  type ProviderScript,
+  type ScriptedProvider,
+  startScriptedProvider,
+} from "../support/scripted-provider.ts";
 import { openaiClient } from "../support/sdk-clients.ts";
 
 /**
@@ -80,5 +84,85 @@ describe("answers the SDK reads past their flaws", () => {
     const error = await alice.chat.completions.create(ask()).catch((e: unknown) => e);
     assert.ok(error instanceof OpenAI.APIError, String(error));
     assert.equal(error.status, 503);
+  });
+});
+
+describe("model output wherever the SDK exposes it", () => {
+  const answerJson =
+    (answer: unknown): ProviderScript =>
+    (_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify(answer));
+    };
+  const base = { id: "chatcmpl-1", object: "chat.completion", created: 1, model: "gpt-4o-mini" };
+
+  it("redacts every text member of a message, known or not, and leaves structure and audio data alone", async () => {
+    provider.answerWith(
+      answerJson({
+        ...base,
+        choices: [
+          {
+            index: 0,
+            finish_reason: "stop",
+            message: {
+              role: "assistant",
+              content: [{ type: "text", text: `part ${EMAIL}` }],
+              reasoning_content: `thought about ${EMAIL}`,
+              function_call: { name: "notify", arguments: JSON.stringify({ to: EMAIL }) },
+              audio: { id: "audio_1", data: "UklGRg==", expires_at: 1, transcript: `say ${EMAIL}` },
+            },
+          },
+        ],
+      }),
+    );
+    const response = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_KEYS.alice}` },
+      body: JSON.stringify(ask()),
+    });
+    const text = await response.text();
+    assert.ok(!text.includes(EMAIL), text);
+    const message = (JSON.parse(text) as { choices: { message: Record<string, unknown> }[] }).choices[0]
+      ?.message;
+    assert.deepEqual(message, {
+      role: "assistant",
+      content: [{ type: "text", text: "part [EMAIL_1]" }],
+      reasoning_content: "thought about [EMAIL_1]",
+      function_call: { name: "notify", arguments: JSON.stringify({ to: "[EMAIL_1]" }) },
+      audio: { id: "audio_1", data: "UklGRg==", expires_at: 1, transcript: "say [EMAIL_1]" },
+    });
+  });
+
+  it("reads choices sent as an object keyed by index, as the SDK does", async () => {
+    provider.answerWith(
+      answerJson({
+        ...base,
+        choices: { 0: { index: 0, finish_reason: "stop", message: { role: "assistant", content: EMAIL } } },
+      }),
+    );
+    const answer = await alice.chat.completions.create(ask());
+    assert.equal(answer.choices[0]?.message.content, "[EMAIL_1]");
+  });
+
+  it("drops logprobs once the model's text had PII redacted: they spell it out token by token", async () => {
+    const tokens = ["jane", ".doe", "@example", ".com"].map((token) => ({
+      token,
+      logprob: -0.1,
+      bytes: null,
+    }));
+    const choice = (content: string) => ({
+      index: 0,
+      finish_reason: "stop",
+      message: { role: "assistant", content },
+      logprobs: { content: tokens },
+    });
+    provider.answerWith(answerJson({ ...base, choices: [choice(EMAIL)] }));
+    const redacted = await alice.chat.completions.create({ ...ask(), logprobs: true });
+    assert.equal(redacted.choices[0]?.message.content, "[EMAIL_1]");
+    assert.equal(redacted.choices[0]?.logprobs, null);
+
+    provider.answerWith(answerJson({ ...base, choices: [choice("nothing personal")] }));
+    const kept = await alice.chat.completions.create({ ...ask(), logprobs: true });
+    assert.equal(kept.choices[0]?.logprobs?.content?.length, 4);
   });
 });

@@ -60,3 +60,48 @@ describe("redacting a native JSON answer", () => {
     assert.deepEqual(parts?.[1]?.functionCall, { name: "send", args: { to: "[EMAIL]" } });
   });
 });
+
+describe("redacting every text member of a native answer, known or not", () => {
+  it("reads Anthropic tool_use input members named like structure as the tool's data, and text citations", () => {
+    const answer = {
+      content: [
+        {
+          type: "text",
+          text: "see the note",
+          citations: [{ type: "char_location", cited_text: "bob@mail.example.org", document_index: 0 }],
+        },
+        { type: "tool_use", id: "toolu_1", name: "send", input: { id: "bob@mail.example.org", name: "x" } },
+      ],
+    };
+    const result = redactAnswerBody("anthropic.messages", JSON.stringify(answer), detectors, replacer);
+    const rewritten = JSON.parse(result.text ?? "{}") as typeof answer;
+    assert.equal(rewritten.content[0]?.citations?.[0]?.cited_text, "[EMAIL]");
+    assert.deepEqual(rewritten.content[1]?.input, { id: "[EMAIL]", name: "x" });
+  });
+
+  it("reads Gemini's executable code and its result, never a thought signature or inline data", () => {
+    const answer = {
+      candidates: [
+        {
+          content: {
+            role: "model",
+            parts: [
+              { executableCode: { language: "PYTHON", code: "send('bob@mail.example.org')" } },
+              { codeExecutionResult: { outcome: "OUTCOME_OK", output: "sent to bob@mail.example.org" } },
+              { text: "done", thoughtSignature: "bob@mail.example.org" },
+              { inlineData: { mimeType: "text/plain", data: "Ym9iQG1haWwuZXhhbXBsZS5vcmc=" } },
+            ],
+          },
+        },
+      ],
+    };
+    const result = redactAnswerBody("gemini.generate_content", JSON.stringify(answer), detectors, replacer);
+    const parts = (JSON.parse(result.text ?? "{}") as typeof answer).candidates[0]?.content.parts;
+    assert.deepEqual(parts, [
+      { executableCode: { language: "PYTHON", code: "send('[EMAIL]')" } },
+      { codeExecutionResult: { outcome: "OUTCOME_OK", output: "sent to [EMAIL]" } },
+      { text: "done", thoughtSignature: "bob@mail.example.org" },
+      { inlineData: { mimeType: "text/plain", data: "Ym9iQG1haWwuZXhhbXBsZS5vcmc=" } },
+    ]);
+  });
+});

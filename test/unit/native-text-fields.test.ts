@@ -276,3 +276,34 @@ describe("the text outside the conversation: tools, schemas and options", () => 
     ]);
   });
 });
+
+describe("text a detector cannot read", () => {
+  it("reads Gemini executable code and its result in a request, never inline data or signatures", () => {
+    const result = readFields("gemini.generate_content", {
+      contents: [
+        {
+          role: "model",
+          parts: [
+            { executableCode: { language: "PYTHON", code: "print(1)" } },
+            { codeExecutionResult: { outcome: "OUTCOME_OK", output: "1" } },
+            { text: "t", thoughtSignature: "c2ln" },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(result.fields, [
+      "0/model/parts[0].executableCode.language=PYTHON",
+      "0/model/parts[0].executableCode.code=print(1)",
+      "0/model/parts[1].codeExecutionResult.outcome=OUTCOME_OK",
+      "0/model/parts[1].codeExecutionResult.output=1",
+      "0/model/parts[2].text=t",
+    ]);
+  });
+
+  it("counts prompts and inputs given as token ids as parts that are not text", () => {
+    assert.equal(readFields("openai.completions", { model: "m", prompt: [1, 2, 3] }).nonTextParts, 1);
+    assert.equal(readFields("openai.completions", { model: "m", prompt: [[1], [2, 3]] }).nonTextParts, 2);
+    assert.equal(readFields("openai.embeddings", { model: "m", input: [[1, 2]] }).nonTextParts, 1);
+    assert.equal(readFields("openai.embeddings", { model: "m", input: ["text"] }).nonTextParts, 0);
+  });
+});

@@ -74,6 +74,10 @@ function nonTextParts(api: ApiKind, body: unknown): number {
   switch (api) {
     case "openai.chat_completions":
       return countNonTextParts(body);
+    case "openai.completions":
+      return countTokenSequences(body, "prompt");
+    case "openai.embeddings":
+      return countTokenSequences(body, "input");
     case "anthropic.messages":
       return countAnthropicNonTextBlocks(body);
     case "gemini.generate_content":
@@ -188,4 +192,16 @@ function countNonTextParts(body: unknown): number {
     }
   }
   return count;
+}
+
+/**
+ * A prompt or input given as token ids (`[1, 2]`, or `[[1, 2], [3]]`) is text no detector can
+ * read: each sequence counts as a part that is not text, so a policy can refuse it.
+ */
+function countTokenSequences(body: unknown, key: string): number {
+  const value =
+    typeof body === "object" && body !== null ? (body as Record<string, unknown>)[key] : undefined;
+  if (!Array.isArray(value) || value.length === 0) return 0;
+  if (value.every((item) => typeof item === "number")) return 1;
+  return value.filter((item) => Array.isArray(item)).length;
 }

@@ -13,9 +13,10 @@ import type { TextLocation } from "./model-text-fields.ts";
  * read: block types, ids and tool names, image and base64/URL/file document sources, nor
  * thinking blocks, whose signature would no longer match a redacted text.
  *
- * Gemini generateContent: `contents[i].parts[j]` and `systemInstruction.parts[j]`: `text`, and the
- * strings inside `functionCall.args` and `functionResponse.response`; never `inlineData` or
- * `fileData` (binary or a URI), names, ids or thought signatures.
+ * Gemini generateContent: `contents[i].parts[j]` and `systemInstruction.parts[j]`: `text`,
+ * executable code and its result, the strings inside `functionCall.args` and
+ * `functionResponse.response`; never `inlineData` or `fileData` (binary or a URI), names, ids or
+ * thought signatures.
  */
 
 export function anthropicMessageText(path: JsonPath, body: unknown): TextLocation | undefined {
@@ -89,15 +90,20 @@ export function geminiContentText(path: JsonPath, body: unknown): TextLocation |
   };
 }
 
-/** Inside `parts`: `[j].text`, or any string under `[j].functionCall.args` / `[j].functionResponse.response`. */
+/**
+ * Inside `parts`: every string of a part (`text`, executable code and its result, a kind of part
+ * the gateway does not know) but binary or file data and thought signatures; of a function call or
+ * response, the strings of its `args` / `response`, never its name or id.
+ */
 function isPartText(path: JsonPath): boolean {
-  if (typeof path[0] !== "number") return false;
-  if (path.length === 2) return path[1] === "text";
-  return (
-    (path[1] === "functionCall" && path[2] === "args") ||
-    (path[1] === "functionResponse" && path[2] === "response")
-  );
+  if (typeof path[0] !== "number" || path.length < 2) return false;
+  const kind = path[1];
+  if (kind === "functionCall") return path[2] === "args";
+  if (kind === "functionResponse") return path[2] === "response";
+  return typeof kind === "string" && !PART_MEMBERS_NOT_TEXT.has(kind);
 }
+
+const PART_MEMBERS_NOT_TEXT = new Set(["inlineData", "fileData", "thoughtSignature", "videoMetadata"]);
 
 /** Images and binary documents (also inside tool results): passed untouched, counted for the policy. */
 export function countAnthropicNonTextBlocks(body: unknown): number {
