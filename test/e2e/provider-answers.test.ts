@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
 import OpenAI from "openai";
 import { DEMO_KEYS, type GatewayUnderTest, startGatewayUnderTest } from "../support/gateway-under-test.ts";
 import {
@@ -19,7 +20,9 @@ let provider: ScriptedProvider;
 let alice: OpenAI;
 before(async () => {
   provider = await startScriptedProvider();
-  gw = await startGatewayUnderTest({ clusters: { provider_demo: provider.url } });
+  gw = await startGatewayUnderTest({
+    clusters: { provider_demo: provider.url, provider_anthropic: provider.url },
+  });
   alice = openaiClient(gw);
 });
 after(async () => {
@@ -164,5 +167,44 @@ describe("model output wherever the SDK exposes it", () => {
     provider.answerWith(answerJson({ ...base, choices: [choice("nothing personal")] }));
     const kept = await alice.chat.completions.create({ ...ask(), logprobs: true });
     assert.equal(kept.choices[0]?.logprobs?.content?.length, 4);
+  });
+});
+
+describe("compression", () => {
+  it("asks the provider for an uncompressed answer, whatever the caller accepts", async () => {
+    provider.answerWith((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(chatCompletion("fine"));
+    });
+    await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${DEMO_KEYS.alice}`,
+        "accept-encoding": "gzip, br",
+      },
+      body: JSON.stringify(ask()),
+    }).then((response) => response.text());
+    assert.equal(provider.received.at(-1)?.headers["accept-encoding"], "identity");
+  });
+
+  it("translates and redacts an answer a provider compressed although asked not to", async () => {
+    provider.answerWith((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      const message = {
+        id: "msg_1",
+        type: "message",
+        role: "assistant",
+        model: "claude-haiku-4-5",
+        content: [{ type: "text", text: `mail ${EMAIL}` }],
+        stop_reason: "end_turn",
+        stop_sequence: null,
+        usage: { input_tokens: 3, output_tokens: 4 },
+      };
+      response.end(gzipSync(JSON.stringify(message)));
+    });
+    const answer = await alice.chat.completions.create({ ...ask(), model: "claude-haiku-4-5" });
+    assert.equal(answer.choices[0]?.message.content, "mail [EMAIL_1]");
+    assert.equal(answer.usage?.total_tokens, 7);
   });
 });

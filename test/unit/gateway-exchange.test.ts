@@ -85,6 +85,7 @@ describe("the request pipeline with the shipped policy", () => {
     if (onBody.kind === "continue") {
       assert.deepEqual(onBody.headers?.set, [
         { name: "x-gateway-route", value: "demo" },
+        { name: "accept-encoding", value: "identity" },
         { name: "x-gateway-target-model", value: "gpt-4o-mini" },
         { name: "x-gateway-api", value: "openai.chat_completions" },
       ]);
@@ -124,14 +125,15 @@ describe("the request pipeline with the shipped policy", () => {
     assert.equal(onBody.kind, "continue");
     if (onBody.kind === "continue") {
       const set = onBody.headers?.set ?? [];
-      assert.deepEqual(set.slice(0, 4), [
+      assert.deepEqual(set.slice(0, 5), [
         { name: "x-gateway-route", value: "alias-smart" },
         { name: "x-gateway-answer", value: "stream" },
+        { name: "accept-encoding", value: "identity" },
         { name: "x-gateway-target-model", value: "smart" },
         { name: "x-gateway-api", value: "openai.chat_completions" },
       ]);
-      assert.equal(set[4]?.name, "x-gateway-targets");
-      assert.deepEqual(Object.fromEntries(new URLSearchParams(set[4]?.value)), {
+      assert.equal(set[5]?.name, "x-gateway-targets");
+      assert.deepEqual(Object.fromEntries(new URLSearchParams(set[5]?.value)), {
         anthropic: "claude-haiku-4-5",
         gemini: "gemini-2.5-flash",
       });

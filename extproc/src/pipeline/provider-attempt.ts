@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import {
+  combinedHeaderValue,
   type ExchangeAction,
   type HeaderEntry,
   type HeaderList,
@@ -13,7 +14,7 @@ import type { GatewayError } from "./gateway-errors.ts";
 import { ApiKind } from "./policy-input.ts";
 import type { Clock, PolicySource } from "./ports.ts";
 import type { ProviderAdapter, ProviderApi, ProviderInfo, StreamTranslator } from "./provider-translation.ts";
-import { decodeUtf8 } from "./request-body.ts";
+import { decodeBody, decodeUtf8 } from "./request-body.ts";
 import { parseStrictJson } from "./strict-json.ts";
 
 /**
@@ -74,6 +75,7 @@ export class ProviderAttempt implements StreamProcessor {
   private answerChunks: Buffer[] = [];
   private heldBytes = 0;
   private answerStatus = 0;
+  private answerEncoding = "";
   private attempt = 1;
   private readonly startMs: number;
   private ttfbMs = 0;
@@ -148,6 +150,8 @@ export class ProviderAttempt implements StreamProcessor {
 
   async onResponseHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
     this.answerStatus = Number(headerValue(headers, ":status") ?? 0);
+    const encoding = (combinedHeaderValue(headers, "content-encoding") ?? "").trim().toLowerCase();
+    this.answerEncoding = encoding === "identity" ? "" : encoding;
     this.ttfbMs = this.elapsedMs();
     const action = this.answerHeaders(headers, endOfStream);
     // An answer without a body is complete with its headers (a refusal above is already recorded).
@@ -185,6 +189,13 @@ export class ProviderAttempt implements StreamProcessor {
       if (!adapter?.translatesAnswers(this.api)) {
         return { kind: "continue", responseBodyMode: "streamed", headers: { set: [answeredBy] } };
       }
+      if (this.answerEncoding !== "") {
+        // Asked for identity (upstream-changes.ts); a compressed stream cannot be translated as it flows.
+        return this.refuse({
+          code: "provider_response_unreadable",
+          message: `the provider's ${this.answerEncoding}-encoded event stream cannot be translated`,
+        });
+      }
       this.stream = adapter.streamTranslator(this.model, this.includeUsage);
       return {
         kind: "continue",
@@ -215,7 +226,15 @@ export class ProviderAttempt implements StreamProcessor {
     this.answerChunks = [];
     if (error && adapter.refusesGatewayKey(this.answerStatus, whole)) return this.refuseProviderKey();
     if (!translating) return CONTINUE;
-    const answer = adapter.translateAnswer(this.answerStatus, whole, this.model);
+    // A provider may compress although asked not to; the translator reads the plain bytes.
+    const plain = decodeBody(whole, this.answerEncoding, this.deps.maxBodyBytes);
+    if (!plain.ok) {
+      return this.refuse({
+        code: "provider_response_unreadable",
+        message: `the provider's answer could not be read: ${plain.error.message}`,
+      });
+    }
+    const answer = adapter.translateAnswer(this.answerStatus, plain.value, this.model);
     return {
       kind: "continue",
       body: answer.body,

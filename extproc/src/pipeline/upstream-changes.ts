@@ -42,6 +42,9 @@ export function upstreamChanges(
   // The provider's model name is applied per attempt by the provider's translate filter, which
   // knows which provider the attempt goes to; here it only travels as a header.
   if (route) {
+    // Without accept-encoding a provider may pick any encoding (RFC 9110 12.5.3); the gateway reads
+    // the answer, so it asks for it plain.
+    set.push({ name: "accept-encoding", value: "identity" });
     set.push({ name: TARGET_MODEL_HEADER, value: route.model });
     set.push({ name: API_HEADER, value: api });
     if (route.targets)
@@ -62,7 +65,8 @@ export function upstreamChanges(
 /**
  * Headers the caller must not be able to set or leak: the gateway's own namespace (identity and
  * routing are the gateway's word, never the app's), the gateway API key in every header identify-caller.ts
- * reads it from (it never reaches a provider), and accept-encoding (so answers come back readable for inspection).
+ * reads it from (it never reaches a provider), and the caller's accept-encoding (a routed request
+ * asks for identity instead, so answers come back readable for inspection).
  */
 export function callerHeadersToStrip(headers: readonly HeaderEntry[]): string[] {
   const names = new Set<string>(["authorization", "x-api-key", "x-goog-api-key", "accept-encoding"]);
