@@ -101,6 +101,17 @@ describe("AnthropicToOpenAiStream", () => {
     });
   }
 
+  for (const [name, ending] of [
+    ["CRLF", "\r\n"],
+    ["CR", "\r"],
+  ] as const) {
+    test(`completes a stream whose lines end in ${name}, the last event included`, () => {
+      const { events } = run(TOOL_STREAM.replaceAll("\n", ending), 5);
+      assert.equal(events.at(-1), "[DONE]");
+      assert.deepEqual(chunks(events).at(-1)?.usage?.total_tokens, 42);
+    });
+  }
+
   test("turns an Anthropic error event into an OpenAI error event and stops there, without [DONE]", () => {
     const input =
       TOOL_STREAM.split("event: content_block_stop")[0] +

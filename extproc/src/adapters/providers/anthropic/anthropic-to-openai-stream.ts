@@ -20,6 +20,8 @@ import { type ChunkStamp, chunkFrame, type Delta, DONE_FRAME, usageFrame } from 
  * fail closed) instead of growing inside the parser.
  */
 
+const EVENT_END = Buffer.from("\n\n");
+
 // Event types Anthropic documents; a malformed one is an error, an unknown one is skipped.
 const KNOWN_EVENTS = new Set([
   "message_start",
@@ -58,8 +60,9 @@ export class AnthropicToOpenAiStream implements StreamTranslator {
 
   end(): Buffer {
     if (this.#state === "open") {
-      this.#feed(this.#events.takePending());
-      if (this.#state === "open") this.#parser.reset({ consume: true });
+      // The blank line dispatches a last event whose separator never came (also one whose lines end
+      // in a lone CR, which stays undecided until the next byte); a truncated one then fails.
+      this.#feed(Buffer.concat([this.#events.takePending(), EVENT_END]));
     }
     if (this.#state === "open") {
       this.#fail("provider_stream_interrupted", "the anthropic stream ended before the message was complete");
