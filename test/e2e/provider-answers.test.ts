@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import OpenAI from "openai";
-import { DEMO_KEYS, type GatewayUnderTest, startGatewayUnderTest } from "../support/gateway-under-test.ts";
+import {
+  DEMO_KEYS,
+  type GatewayUnderTest,
+  requestIdLiteral,
+  startGatewayUnderTest,
+} from "../support/gateway-under-test.ts";
 import {
   type ProviderScript,
   type ScriptedProvider,
@@ -206,5 +211,63 @@ describe("compression", () => {
     const answer = await alice.chat.completions.create({ ...ask(), model: "claude-haiku-4-5" });
     assert.equal(answer.choices[0]?.message.content, "mail [EMAIL_1]");
     assert.equal(answer.usage?.total_tokens, 7);
+  });
+});
+
+describe("streams that end in an error", () => {
+  async function streamThrough(model: string): Promise<{ requestId: string; text: string }> {
+    const response = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_KEYS.alice}` },
+      body: JSON.stringify({ ...askStream(), model }),
+    });
+    return { requestId: response.headers.get("x-request-id") ?? "", text: await response.text() };
+  }
+
+  it("audits a stream whose provider sent an error event as aborted, not completed", async () => {
+    provider.answerWith((_request, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      const chunk = { id: "c", object: "chat.completion.chunk", created: 1, model: "m" };
+      response.end(
+        `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { content: "partial" } }] })}\n\n` +
+          `data: ${JSON.stringify({ error: { message: "overloaded", type: "server_error", code: null } })}\n\n`,
+      );
+    });
+    const { requestId, text } = await streamThrough("gpt-4o-mini");
+    assert.match(text, /overloaded/);
+    const row = await gw.auditRow(requestId);
+    assert.equal(row.outcome, "aborted");
+    assert.deepEqual(row.reason_codes, ["provider_stream_error"]);
+  });
+
+  it("audits a translated stream cut by the provider's error event, request and attempt alike", async () => {
+    provider.answerWith((_request, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      const event = (data: { type: string } & Record<string, unknown>) =>
+        `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+      response.end(
+        event({
+          type: "message_start",
+          message: {
+            id: "msg_1",
+            type: "message",
+            role: "assistant",
+            content: [],
+            model: "c",
+            usage: { input_tokens: 5, output_tokens: 1 },
+          },
+        }) + event({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }),
+      );
+    });
+    const { requestId, text } = await streamThrough("claude-haiku-4-5");
+    assert.match(text, /Overloaded/);
+    const row = await gw.auditRow(requestId);
+    assert.equal(row.outcome, "aborted");
+    assert.deepEqual(row.reason_codes, ["provider_stream_error"]);
+    const attempts = await gw.rowsWithin<{ outcome: string; error_code: string }>(
+      `SELECT outcome, error_code FROM ${gw.attemptsTable} WHERE request_id = ${requestIdLiteral(requestId)}`,
+      1,
+    );
+    assert.deepEqual(attempts, [{ outcome: "aborted", error_code: "overloaded_error" }]);
   });
 });

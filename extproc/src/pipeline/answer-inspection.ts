@@ -111,6 +111,11 @@ export class AnswerInspection {
     return this.usage;
   }
 
+  /** A streamed answer that carried an error event: it did not complete, whatever its status. */
+  endedInError(): boolean {
+    return this.streamUsage?.endedInError() ?? false;
+  }
+
   /** Entities found in the answer, with what was done to them. */
   piiCounts(): PiiCount[] {
     const sse = this.sse?.stats().matches ?? new Map<string, number>();

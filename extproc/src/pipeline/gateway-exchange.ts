@@ -126,7 +126,12 @@ export class GatewayExchange implements StreamProcessor {
 
   async onResponseBody(chunk: Buffer, endOfStream: boolean): Promise<ExchangeAction> {
     const action = this.answerStep(this.answer.onBody(chunk, endOfStream));
-    if (endOfStream) this.writeAudit("completed");
+    if (endOfStream) {
+      if (this.answer.endedInError()) {
+        this.facts.reasonCodes = [...this.facts.reasonCodes, "provider_stream_error"];
+        this.writeAudit("aborted");
+      } else this.writeAudit("completed");
+    }
     return action;
   }
 

@@ -163,7 +163,12 @@ export class ProviderAttempt implements StreamProcessor {
     const action = this.answerBody(chunk, endOfStream);
     // Recorded here rather than at stream end: the answer is complete now, and the row is then
     // written before the caller has the last byte (the request's row is written at this point too).
-    if (endOfStream) this.record("completed", "");
+    if (endOfStream) {
+      // A translated stream that ended in an error event reached the caller as that error.
+      const failure = this.stream?.failure();
+      if (failure === undefined) this.record("completed", "");
+      else this.record("aborted", failure);
+    }
     return action;
   }
 

@@ -47,6 +47,8 @@ export interface StreamTranslator {
   push(chunk: Buffer): Buffer;
   end(): Buffer;
   usage(): TokenUsage | undefined;
+  /** The error code of the error event the stream ended with (the provider's, or a cut), if any. */
+  failure(): string | undefined;
 }
 
 /** The wire API a provider speaks; data.gateway.providers names it per provider. */

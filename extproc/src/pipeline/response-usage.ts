@@ -95,6 +95,7 @@ function anthropicUsage(value: unknown, previous: TokenUsage | undefined): Token
  */
 export class StreamUsageReader {
   private usage: TokenUsage | undefined;
+  private errored = false;
   private readonly splitter = new SseEventSplitter();
   private gaveUp = false;
 
@@ -102,7 +103,18 @@ export class StreamUsageReader {
 
   /** One event's data, parsed (undefined when it is not JSON). */
   read(data: unknown): void {
-    if (data !== undefined) this.usage = usageFromJson(this.api, data, this.usage);
+    if (data === undefined) return;
+    this.usage = usageFromJson(this.api, data, this.usage);
+    if (isErrorEvent(data)) this.errored = true;
+  }
+
+  /**
+   * The stream carried an error event (OpenAI's and Gemini's `{"error": ...}`, Anthropic's `error`
+   * event, or the gateway's own for a translated stream that broke off): the caller's SDK raises
+   * it, so the answer did not complete although its status was 200.
+   */
+  endedInError(): boolean {
+    return this.errored;
   }
 
   push(chunk: Buffer, endOfStream: boolean): void {
@@ -128,4 +140,10 @@ export class StreamUsageReader {
     const data = raw.length === 0 ? undefined : parseSseEvent(raw.toString("utf8")).data;
     if (data !== undefined) this.read(parseSseJson(data));
   }
+}
+
+function isErrorEvent(data: unknown): boolean {
+  if (typeof data !== "object" || data === null) return false;
+  const event = data as { type?: unknown; error?: unknown };
+  return event.type === "error" || (typeof event.error === "object" && event.error !== null);
 }

@@ -40,6 +40,7 @@ export class AnthropicToOpenAiStream implements StreamTranslator {
   #stamp: ChunkStamp;
   #out = "";
   #state: "open" | "done" | "failed" = "open";
+  #failure: string | undefined;
   #started = false;
   #finish: OpenAiFinishReason | undefined;
   #usage: AnthropicUsage | undefined;
@@ -68,6 +69,10 @@ export class AnthropicToOpenAiStream implements StreamTranslator {
       this.#fail("provider_stream_interrupted", "the anthropic stream ended before the message was complete");
     }
     return this.#take();
+  }
+
+  failure(): string | undefined {
+    return this.#failure;
   }
 
   /** What Anthropic reported so far: complete after message_stop, partial after a cut. */
@@ -102,7 +107,9 @@ export class AnthropicToOpenAiStream implements StreamTranslator {
 
   #fail(code: string, message: string): void {
     this.#state = "failed";
-    this.#out += openAiErrorEvent(anthropicOpenAiError(code, message));
+    const error = anthropicOpenAiError(code, message);
+    this.#failure = error.code;
+    this.#out += openAiErrorEvent(error);
   }
 
   #mergeUsage(usage: AnthropicUsage | null | undefined): void {

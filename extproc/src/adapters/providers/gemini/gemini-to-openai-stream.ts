@@ -42,6 +42,7 @@ export class GeminiToOpenAiStream implements StreamTranslator {
   private readonly includeUsage: boolean;
   private pending: string[] = [];
   private state: "open" | "failed" | "ended" = "open";
+  private failedWith: string | undefined;
   private id: string | undefined;
   private created = 0;
   private lastUsage: OpenAiUsage | undefined;
@@ -149,6 +150,11 @@ export class GeminiToOpenAiStream implements StreamTranslator {
   private fail(error: OpenAiError): void {
     this.pending.push(openAiErrorEvent(error));
     this.state = "failed";
+    this.failedWith = error.code;
+  }
+
+  failure(): string | undefined {
+    return this.failedWith;
   }
 
   private flush(): Buffer {

@@ -27,6 +27,7 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
     push: (chunk) => chunk,
     end: () => Buffer.alloc(0),
     usage: () => undefined,
+    failure: () => undefined,
   }),
   refusesGatewayKey: () => false,
   ownedHeaders: ["authorization", "api-key", "openai-organization", "openai-project"],
