@@ -370,3 +370,17 @@ describe("routing by data classification", () => {
     );
   });
 });
+
+describe("placeholders the caller typed", () => {
+  it("numbers the request's own values past placeholders already in its text", async () => {
+    const answer = await alice.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: `[EMAIL_1] is my colleague; I am ${EMAIL}` }],
+    });
+    assert.equal(
+      (JSON.parse(lastUpstreamBody()) as { messages: { content: string }[] }).messages[0]?.content,
+      "[EMAIL_1] is my colleague; I am [EMAIL_2]",
+    );
+    assert.equal(answer.choices[0]?.message.content, `Echo: [EMAIL_1] is my colleague; I am ${EMAIL}`);
+  });
+});

@@ -22,6 +22,11 @@ export class PiiReplacements {
     private readonly hmacKey: Buffer | undefined,
     /** For types the table does not name, such as a type first seen in the answer. */
     private readonly defaultAction: PiiAction = "redact",
+    /**
+     * The request's own text: a placeholder it already holds (a caller may type `[EMAIL_1]`) is
+     * skipped, so two different things never read the same to the model or restore the same.
+     */
+    private readonly occupiedText = "",
   ) {}
 
   actionFor(type: string): PiiAction {
@@ -65,9 +70,13 @@ export class PiiReplacements {
     const key = `${type}\u0000${value}`;
     const known = this.numbered.get(key);
     if (known) return known;
-    const n = (this.perTypeCount.get(type) ?? 0) + 1;
+    let n = this.perTypeCount.get(type) ?? 0;
+    let token: string;
+    do {
+      n += 1;
+      token = `[${type}_${n}]`;
+    } while (this.occupiedText.includes(token));
     this.perTypeCount.set(type, n);
-    const token = `[${type}_${n}]`;
     this.numbered.set(key, token);
     return token;
   }

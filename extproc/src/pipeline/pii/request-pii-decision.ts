@@ -30,7 +30,8 @@ export function applyRequestPii(
   provider: string,
 ): Result<AppliedRequestPii> {
   const actions = new Map<string, PiiAction>(Object.entries(decision.actions));
-  const replacements = new PiiReplacements(actions, hmacKey, decision.default_action);
+  const occupied = scan && scan.hits.length > 0 ? scan.fields.map((field) => field.text).join("\n") : "";
+  const replacements = new PiiReplacements(actions, hmacKey, decision.default_action, occupied);
   if (!scan) {
     replacements.endRequest();
     return ok({ replacements, edits: [] });
