@@ -382,6 +382,26 @@ describe("Gemini's generateContent through the gateway, with @google/genai", () 
   });
 });
 
+describe("a call the gateway does not serve, from a native SDK", () => {
+  it("refuses Anthropic's count_tokens in Anthropic's error shape", async () => {
+    const error = await claude.messages
+      .countTokens({ model: "claude-haiku-4-5", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof Anthropic.NotFoundError, String(error));
+    assert.equal((error.error as { type?: string }).type, "error");
+    assert.match(error.message, /"type":"not_found_error"/);
+  });
+
+  it("refuses Gemini's countTokens in Google's error shape", async () => {
+    const error = await gemini.models
+      .countTokens({ model: "gemini-2.5-flash", contents: "hi" })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof ApiError, String(error));
+    assert.equal(error.status, 404);
+    assert.match(error.message, /"status":"NOT_FOUND"/);
+  });
+});
+
 describe("a provider refusing the gateway's own key", () => {
   let broken: GatewayUnderTest;
   before(async () => {

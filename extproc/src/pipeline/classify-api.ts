@@ -20,8 +20,22 @@ export interface ApiClassification {
   readonly pathModel: string | undefined;
   /** GET /v1/models/{id}: the one model the caller asks about, answered from the policy's listing. */
   readonly listedModel?: string | undefined;
-  /** A path the gateway refuses to interpret (see gemini-model-path.ts); answered after identity. */
+  /** A path the gateway refuses to interpret (see gemini-model-path.ts); answered before identity. */
   readonly problem: GatewayError | undefined;
+}
+
+/**
+ * The API whose error shape a refusal takes: the request's own, or for a request the gateway does
+ * not serve, the API of the SDK that evidently sent it (Anthropic's sends `anthropic-version`,
+ * Google's `x-goog-api-key` or a `/v1beta/` path), so that its SDK can read the refusal too.
+ */
+export function errorShapeApi(classification: ApiClassification, path: string, headers: HeaderList): ApiKind {
+  if (classification.api !== "unknown") return classification.api;
+  if (headerValue(headers, "anthropic-version") !== undefined) return "anthropic.messages";
+  if (headerValue(headers, "x-goog-api-key") !== undefined || path.startsWith("/v1beta/")) {
+    return "gemini.generate_content";
+  }
+  return "unknown";
 }
 
 export function classifyApi(

@@ -11,7 +11,7 @@ import { AnswerInspection, type AnswerPolicy, type AnswerStep } from "./answer-i
 import type { AuditOutcome, AuditSink } from "./audit-record.ts";
 import { buildPolicyInput } from "./build-policy-input.ts";
 import { callerErrorResponse } from "./caller-error-response.ts";
-import { type ApiClassification, classifyApi } from "./classify-api.ts";
+import { type ApiClassification, classifyApi, errorShapeApi } from "./classify-api.ts";
 import { buildAuditRecord, type ExchangeFacts, newExchangeFacts } from "./exchange-facts.ts";
 import { errorStatus, type GatewayError } from "./gateway-errors.ts";
 import { identifyCaller } from "./identify-caller.ts";
@@ -19,6 +19,7 @@ import { type InspectedBody, inspectRequestBody } from "./inspect-request-body.t
 import { modelListResponse } from "./model-list-response.ts";
 import { applyRequestPii, requestPiiCounts } from "./pii/request-pii-decision.ts";
 import type { PolicyDecision } from "./policy-decision.ts";
+import type { ApiKind } from "./policy-input.ts";
 import type { Clock, IdGenerator, PolicySnapshot, PolicySource } from "./ports.ts";
 import { ANSWERED_BY_HEADER } from "./provider-attempt.ts";
 import { readPolicyDecision } from "./read-policy-decision.ts";
@@ -54,6 +55,7 @@ export class GatewayExchange implements StreamProcessor {
   private requestBytes = 0;
   private stripped: string[] = [];
   private classification: ApiClassification = { api: "unknown", pathModel: undefined, problem: undefined };
+  private errorShape: ApiKind = "unknown";
   private answer: AnswerInspection;
   private audited = false;
 
@@ -69,6 +71,7 @@ export class GatewayExchange implements StreamProcessor {
     this.facts.head = head;
     this.classification = classifyApi(head.method, head.path, head.query, headers);
     this.facts.api = this.classification.api;
+    this.errorShape = errorShapeApi(this.classification, head.path, headers);
     // A path no provider may read is refused before identity: a key sent as `?key=` instead of in
     // its header is told so, rather than that no key came.
     if (this.classification.problem) return this.refuse(this.classification.problem);
@@ -278,7 +281,7 @@ export class GatewayExchange implements StreamProcessor {
       { requestId, code: error.code, status: this.facts.status, keyId: this.facts.principal?.key_id },
       "request refused",
     );
-    return callerErrorResponse(error, this.facts.api, requestId);
+    return callerErrorResponse(error, this.errorShape, requestId);
   }
 
   private writeAudit(outcome: AuditOutcome): void {
