@@ -69,6 +69,22 @@ describe("StreamTextRedactor", () => {
     }
   });
 
+  it("keeps whole an entity the detectors read through look-alike, invisible or written-out escape characters", () => {
+    for (const text of [
+      "card 4111\u00a01111\u00a01111\u00a01111 ok",
+      "mail jane\u200b.doe@example.com ok",
+      "card \uff14\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 ok",
+      "tel +1\u00a0415\u2011555\u20110134 ok",
+      "mail j\\u00fcrgen@m\\u00fcnchen.de ok",
+    ]) {
+      const expected = oneShot(text);
+      for (let cut = 0; cut <= text.length; cut++) {
+        const { out } = streamed([text.slice(0, cut), text.slice(cut)]);
+        assert.equal(out.join(""), expected, `${JSON.stringify(text)} cut at ${cut}`);
+      }
+    }
+  });
+
   it("never sends half of an emoji: the high surrogate waits for its pair", () => {
     const r = new StreamTextRedactor(detectors, new NumberingReplacer());
     assert.equal(r.push("ok \ud83d"), "ok ");

@@ -1,5 +1,6 @@
 import { detectAll } from "../detectors/index.ts";
 import type { Detector, TextMatch } from "../detectors/types.ts";
+import { decodeStringContent, encodeStringContent } from "./json-text-view.ts";
 import { PlaceholderRestorer } from "./placeholder-restorer.ts";
 
 export interface TextReplacer {
@@ -25,6 +26,10 @@ export interface RenderCounts {
  * `matches` come from detecting a window that may start before `from` (left context already
  * sent). A match that began in that context can only happen when a detector reached further than
  * the hold-back allowed for; its unsent part is still replaced, so no more of the value leaks.
+ *
+ * `jsonText`: the text is JSON and every match lies inside one string value (json-text-view.ts).
+ * The replacer is given the decoded value, as the buffered path gives it (so a value spelled with
+ * escapes gets the same placeholder or pseudonym), and what it returns is written escaped.
  */
 export function renderText(
   text: string,
@@ -34,6 +39,7 @@ export function renderText(
   replacer: TextReplacer,
   restorer: PlaceholderRestorer,
   counts: RenderCounts,
+  jsonText = false,
 ): string {
   let out = "";
   let at = from;
@@ -46,8 +52,10 @@ export function renderText(
     const end = Math.min(match.end, to);
     out += restorer.apply(text.slice(at, start), onRestore);
     counts.matches.set(match.type, (counts.matches.get(match.type) ?? 0) + 1);
-    const replacement = replacer.replacementFor(match, text.slice(match.start, match.end));
-    out += replacement ?? text.slice(start, end);
+    const value = text.slice(match.start, match.end);
+    const replacement = replacer.replacementFor(match, jsonText ? decodeStringContent(value) : value);
+    if (replacement === undefined) out += text.slice(start, end);
+    else out += jsonText ? encodeStringContent(replacement) : replacement;
     at = end;
   }
   return out + restorer.apply(text.slice(at, to), onRestore);
