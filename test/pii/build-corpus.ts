@@ -725,11 +725,107 @@ function negatives(): Line[] {
   return out;
 }
 
+// ---------------------------------------------------------------- read as written (fixed lines)
+// JSON written out as text (a tool result: "\n" is a backslash and an "n"), and entities with
+// Unicode spaces, invisible characters or fullwidth digits in them. Fixed values, no random draw,
+// so the seeded lines above stay as they are.
+const PGP_BLOCK =
+  "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGZpc2gBCADK3q1V9fTm0aQx7sZr2cUu8J1y\n=Zx9q\n-----END PGP PRIVATE KEY BLOCK-----";
+const FW = (digits: string) => digits.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+
+function readAsWrittenPositives(): Line[] {
+  return [
+    line(String.raw`{"note":"Card on file:\n`, e("CREDIT_CARD", "4111111111111111"), `"}`),
+    line(String.raw`{"note":"SSN:\n`, e("US_SSN", "123-45-6789"), String.raw`\n"}`),
+    line(String.raw`{"note":"tel\t`, e("PHONE", "415-555-0134"), `"}`),
+    line(String.raw`{"note":"mail:\n`, e("EMAIL", "jane.doe@example.com"), `"}`),
+    line(String.raw`{"note":"IBAN:\n`, e("IBAN", "DE89370400440532013000"), `"}`),
+    line(String.raw`{"note":"host:\n`, e("IP_ADDRESS", "10.1.2.3"), String.raw`\r\n"}`),
+    line(String.raw`{"note":"key:\n`, e("AWS_ACCESS_KEY", "AKIAIOSFODNN7EXAMPLE"), `"}`),
+    line(String.raw`{"note":"tok:\n`, e("GITHUB_TOKEN", "ghp_1234567890abcdefghijABCDEFGHIJ123456"), `"}`),
+    line(
+      String.raw`{"note":"tok:\n`,
+      e("OPENAI_API_KEY", "sk-proj-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+      `"}`,
+    ),
+    line(
+      String.raw`{"env":"ANTHROPIC_API_KEY=\r\n`,
+      e("ANTHROPIC_API_KEY", `sk-ant-api03-${"Xy9-".repeat(10)}`),
+      `"}`,
+    ),
+    line(String.raw`{"auth":"Bearer\t`, e("JWT", JWT_IO), `"}`),
+    line(String.raw`{\"note\":\"Card:\\n`, e("CREDIT_CARD", "5555555555554444"), String.raw`\"}`),
+    line(
+      String.raw`sep\u0020`,
+      e("CREDIT_CARD", "378282246310005"),
+      String.raw`\u2014`,
+      e("EMAIL", "bob@example.org"),
+    ),
+    line(`{"email": "`, e("EMAIL", String.raw`j\u00fcrgen@m\u00fcnchen.de`), `"}`),
+    line(
+      "Reply to ",
+      e("EMAIL", "jane.doe\u200b@example.com"),
+      " or ",
+      e("EMAIL", "li.wang@exam\u00adple.org"),
+      ".",
+    ),
+    line("Card ", e("CREDIT_CARD", "4111\u00a01111\u00a01111\u00a01111"), ", exp 01/28"),
+    line("Card ", e("CREDIT_CARD", "5555\u200b5555\u200b5555\u200b4444"), " on file"),
+    line(
+      "Card ",
+      e("CREDIT_CARD", "4111.1111.1111.1111"),
+      " and Amex ",
+      e("CREDIT_CARD", "3782.822463.10005"),
+      ".",
+    ),
+    line("\u30ab\u30fc\u30c9\uff1a", e("CREDIT_CARD", FW("4111111111111111")), "\u3002"),
+    line(
+      "Call ",
+      e("PHONE", "+1\u00a0415\u00a0555\u00a00134"),
+      " or ",
+      e("PHONE", "555\u2011123\u20114567"),
+      ".",
+    ),
+    line("\u96fb\u8a71\uff1a", e("PHONE", `${FW("03")}\uff0d${FW("1234")}\uff0d${FW("5678")}`), "\u3002"),
+    line(
+      "SSN ",
+      e("US_SSN", "123.45.6789"),
+      " and ",
+      e("US_SSN", `${FW("219")}-${FW("09")}-${FW("9999")}`),
+      ".",
+    ),
+    line("IBAN ", e("IBAN", "de89 3704 0044 0532 0130 00"), " and ", e("IBAN", "nl91abna0417164300"), "."),
+    line("IBAN ", e("IBAN", "DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000"), " (Germany)"),
+    line("key ", e("AWS_ACCESS_KEY", "AKIAIOSFODNN\u200b7EXAMPLE"), " leaked"),
+    line("backup:\n", e("PRIVATE_KEY", PGP_BLOCK), "\n"),
+    line(String.raw`{"log":"peer\t`, e("IP_ADDRESS", "2001:db8::1"), String.raw`\tup"}`),
+  ];
+}
+
+function readAsWrittenNegatives(): Line[] {
+  return [
+    {
+      text: "Totals 4111.1111 and 4111.1111.1111; v1.123.45.6789 shipped; build 4111.1111.1111.1111.1111",
+      entities: [],
+    },
+    { text: "Prices 1\u202f234,56 \u20ac and 12\u00a0345 km; ratio 16:9; 3.14159.26535", entities: [] },
+    {
+      text: `Dates ${FW("2024")}\uff0d${FW("01")}\uff0d${FW("15")} and ${FW("2024")}\u5e74${FW("1")}\u6708`,
+      entities: [],
+    },
+    { text: String.raw`C:\Users\nathan\notes.txt and \u2014\u2014 and \t\t and \uZZZZ`, entities: [] },
+    { text: "De89370400440532013000 gb82WEST12345698765432 es2015 vs2019 py39", entities: [] },
+    { text: "span be16a3c1f09e7d2b trace ad12f0e9d8c7b6a5f4e3d2c1", entities: [] },
+    { text: String.raw`{"msg":"line1\nline2\tcol\u00e9 ok","n":12345,"v":"1.2.3"}`, entities: [] },
+    { text: "\u200bsoft\u00adhyphen\u200cand\u200djoiners\u2060only\ufeff", entities: [] },
+  ];
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = join(here, "corpus");
 mkdirSync(dir, { recursive: true });
 const write = (name: string, lines: Line[]) =>
   writeFileSync(join(dir, name), `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
-write("positives.jsonl", positives());
-write("negatives.jsonl", negatives());
+write("positives.jsonl", [...positives(), ...readAsWrittenPositives()]);
+write("negatives.jsonl", [...negatives(), ...readAsWrittenNegatives()]);
 console.log(`wrote ${dir}`);

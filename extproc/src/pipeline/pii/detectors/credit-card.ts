@@ -1,12 +1,14 @@
 import { isAsciiAlnum, isDigit } from "./char-classes.ts";
-import { DASH, detectGroupTokens, type NumericRun, SPACE } from "./numeric-runs.ts";
+import { DASH, DOT, detectGroupTokens, type NumericRun, SPACE } from "./numeric-runs.ts";
 import type { Detector, TextMatch } from "./types.ts";
 
 /**
  * CREDIT_CARD: 12–19 digits, either contiguous or grouped by one consistent separator (space or
  * dash) the way cards are printed (4-4-4-4[-3], Amex 4-6-5, Diners 4-6-4), Luhn-valid and with a
  * known issuer prefix for that length. Both checks are needed: Luhn alone passes one random
- * number in ten. A contiguous number may be written in parentheses: "(4242424242424242)".
+ * number in ten. A contiguous number may be written in parentheses: "(4242424242424242)". Dots
+ * separate groups only in the two full printed shapes, 4111.1111.1111.1111 and 3782.822463.10005:
+ * a shorter dotted run ("4111.1111") is a decimal or a version.
  */
 export const CREDIT_CARD = "CREDIT_CARD";
 
@@ -98,6 +100,20 @@ function groupingAllowed(run: NumericRun, from: number, to: number): boolean {
   return run.groupLength(to) <= 4;
 }
 
+/** 4-4-4-4 or 4-6-5: the only shapes in which dots separate the groups of a card. */
+function dottedShape(run: NumericRun, from: number, to: number): boolean {
+  if (to - from === 3) {
+    for (let k = from; k <= to; k++) if (run.groupLength(k) !== 4) return false;
+    return true;
+  }
+  return (
+    to - from === 2 &&
+    run.groupLength(from) === 4 &&
+    run.groupLength(from + 1) === 6 &&
+    run.groupLength(to) === 5
+  );
+}
+
 /** "XX00 " right before `start`: a 4-character group of letters and digits, with a digit. */
 function alnumGroupBefore(text: string, start: number): boolean {
   if (start < 5 || text.charCodeAt(start - 1) !== SPACE || isAsciiAlnum(text.charCodeAt(start - 6)))
@@ -131,7 +147,7 @@ function cardAt(text: string, run: NumericRun, from: number): number {
   for (let to = from; to < run.count && to < from + 5; to++) {
     if (to > from && run.paren(to) === 1) break;
     if (to > from && run.sep(to) !== separator) break;
-    if (to > from && separator !== SPACE && separator !== DASH) break;
+    if (to > from && separator !== SPACE && separator !== DASH && separator !== DOT) break;
     total += run.groupLength(to);
     if (total > 19) break;
     // A card ends where the run ends or at a space; "4111-1111-1111-1111-9" is one longer token,
@@ -139,7 +155,8 @@ function cardAt(text: string, run: NumericRun, from: number): number {
     // grouped number ("Reference 4421 2096 8713 7190 3338"), not a card.
     const after = to + 1 < run.count ? run.sep(to + 1) : -1;
     const ends = after === -1 || (after === SPACE && (to === from || separator !== SPACE));
-    if (total >= MIN_DIGITS && ends && groupingAllowed(run, from, to)) {
+    const shaped = separator === DOT ? dottedShape(run, from, to) : groupingAllowed(run, from, to);
+    if (total >= MIN_DIGITS && ends && shaped) {
       const count = readDigits(text, run, from, to);
       if (knownIssuer(count) && luhnValid(count)) best = to;
     }

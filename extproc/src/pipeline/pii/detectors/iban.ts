@@ -1,11 +1,14 @@
-import { isAsciiAlnum, isDigit, isUpper } from "./char-classes.ts";
+import { isAsciiAlnum, isDigit, isLower, isUpper } from "./char-classes.ts";
 import type { Detector, TextMatch } from "./types.ts";
 
 /**
  * IBAN: country code, two check digits and the BBAN, compact ("DE89370400440532013000") or in the
  * printed groups of four ("DE89 3704 0044 0532 0130 00"), with exactly the registry length for the
- * country and ISO 7064 mod-97 == 1. Uppercase only, as IBANs are printed; the checksum is computed
- * while the characters are read, so nothing is copied.
+ * country and ISO 7064 mod-97 == 1. Upper case as IBANs are printed, or all in lower case
+ * ("de89 3704 0044 0532 0130 00", typed or lower-cased by a tool): the same length table and
+ * checksum apply, and the case must not change within the IBAN, so a mixed-case token ("De89…",
+ * "gb82WEST…") is not one. The checksum is computed while the characters are read, so nothing is
+ * copied.
  */
 export const IBAN = "IBAN";
 
@@ -110,7 +113,7 @@ const SPACE = 32;
  * (a candidate's third and fourth characters are digits), so the lookbehind drops exactly the
  * candidates the boundary check would refuse, and `test` allocates no match array.
  */
-const CANDIDATE = /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}/g;
+const CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}/g;
 
 /** LENGTHS as a table indexed by the country code's letters, 0 for no such country. */
 const LENGTH_TABLE = new Uint8Array(26 * 26);
@@ -118,18 +121,19 @@ for (const [country, length] of Object.entries(LENGTHS)) {
   LENGTH_TABLE[(country.charCodeAt(0) - 65) * 26 + country.charCodeAt(1) - 65] = length;
 }
 
-function isIbanChar(c: number): boolean {
-  return isDigit(c) || isUpper(c);
+/** A digit, or a letter in the IBAN's case. */
+function isIbanChar(c: number, lower: boolean): boolean {
+  return isDigit(c) || (lower ? isLower(c) : isUpper(c));
 }
 
-/** Adds one character to a running mod-97 remainder (letters count as two digits, A = 10). */
+/** Adds one character to a running mod-97 remainder (letters count as two digits, A = a = 10). */
 function mod97Step(remainder: number, c: number): number {
   if (isDigit(c)) return (remainder * 10 + (c - 48)) % 97;
-  return (remainder * 100 + (c - 55)) % 97;
+  return (remainder * 100 + ((c | 32) - 87)) % 97;
 }
 
-/** Offset one past the IBAN starting at `start`, or -1. */
-function ibanEnd(text: string, start: number, length: number): number {
+/** Offset one past the IBAN starting at `start` (letters in lower case when `lower`), or -1. */
+function ibanEnd(text: string, start: number, length: number, lower: boolean): number {
   // The BBAN is read first, then the country code and check digits, as ISO 13616 prescribes.
   let remainder = 0;
   let read = 4;
@@ -141,15 +145,17 @@ function ibanEnd(text: string, start: number, length: number): number {
       i++;
     }
     const c = text.charCodeAt(i);
-    if (!isIbanChar(c)) return -1;
+    if (!isIbanChar(c, lower)) return -1;
     remainder = mod97Step(remainder, c);
     read++;
     i++;
   }
   if (isAsciiAlnum(text.charCodeAt(i))) return -1;
-  // In the printed form the last group is followed by a space and another group only in a longer number.
-  if (spaced && text.charCodeAt(i) === SPACE && (read - 4) % 4 !== 0 && isIbanChar(text.charCodeAt(i + 1))) {
-    return -1;
+  // In the printed form the last group is followed by a space and another group only in a longer
+  // number (in lower case, a letter after the space starts the next word: "… 0130 00 and").
+  if (spaced && text.charCodeAt(i) === SPACE && (read - 4) % 4 !== 0) {
+    const next = text.charCodeAt(i + 1);
+    if (lower ? isDigit(next) : isIbanChar(next, false)) return -1;
   }
   for (let k = 0; k < 4; k++) remainder = mod97Step(remainder, text.charCodeAt(start + k));
   return remainder === 1 ? i : -1;
@@ -160,13 +166,16 @@ function detect(text: string): TextMatch[] {
   CANDIDATE.lastIndex = 0;
   while (CANDIDATE.test(text)) {
     const start = CANDIDATE.lastIndex - 4;
-    const length = LENGTH_TABLE[
-      (text.charCodeAt(start) - 65) * 26 + text.charCodeAt(start + 1) - 65
-    ] as number;
+    const first = text.charCodeAt(start);
+    const second = text.charCodeAt(start + 1);
+    const lower = isLower(first);
+    if (isLower(second) !== lower) continue;
+    // Upper-case code units: lower case less 32.
+    const length = LENGTH_TABLE[((first & ~32) - 65) * 26 + (second & ~32) - 65] as number;
     if (length === 0) continue;
     const check = (text.charCodeAt(start + 2) - 48) * 10 + text.charCodeAt(start + 3) - 48;
     if (check < 2 || check > 98) continue;
-    const end = ibanEnd(text, start, length);
+    const end = ibanEnd(text, start, length, lower);
     if (end >= 0) {
       found.push({ type: IBAN, start, end });
       CANDIDATE.lastIndex = end;

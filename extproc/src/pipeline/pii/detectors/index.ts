@@ -19,6 +19,7 @@ import { PHONE, phoneDetector } from "./phone.ts";
 import { PRIVATE_KEY, privateKeyDetector } from "./private-key.ts";
 import type { CompiledRule, Detector } from "./types.ts";
 import { US_SSN, usSsnDetector } from "./us-ssn.ts";
+import { readingVisibleText } from "./visible-text.ts";
 
 /** Entry point of the detectors: the built-in set, custom rules from policy data, and the merge. */
 export { detectAll, detectEach, resolveOverlaps } from "./detect-all.ts";
@@ -39,20 +40,25 @@ export const BUILTIN_PII_TYPES: readonly string[] = Object.freeze([
   PRIVATE_KEY,
 ]);
 
+/**
+ * Every detector reads the text as visible-text.ts describes (JSON escapes written out as text are
+ * boundaries, Unicode spaces are spaces, invisible characters inside an entity are ignored); the
+ * numeric ones also read fullwidth digits as digits.
+ */
 export function builtinDetectors(): readonly Detector[] {
   return Object.freeze([
-    emailDetector(),
-    phoneDetector(),
-    creditCardDetector(),
-    usSsnDetector(),
-    ibanDetector(),
-    ipAddressDetector(),
-    awsAccessKeyDetector(),
-    githubTokenDetector(),
-    openAiApiKeyDetector(),
-    anthropicApiKeyDetector(),
-    jwtDetector(),
-    privateKeyDetector(),
+    readingVisibleText(emailDetector(), false),
+    readingVisibleText(phoneDetector(), true),
+    readingVisibleText(creditCardDetector(), true),
+    readingVisibleText(usSsnDetector(), true),
+    readingVisibleText(ibanDetector(), false),
+    readingVisibleText(ipAddressDetector(), true),
+    readingVisibleText(awsAccessKeyDetector(), false),
+    readingVisibleText(githubTokenDetector(), false),
+    readingVisibleText(openAiApiKeyDetector(), false),
+    readingVisibleText(anthropicApiKeyDetector(), false),
+    readingVisibleText(jwtDetector(), false),
+    readingVisibleText(privateKeyDetector(), false),
   ]);
 }
 
@@ -74,7 +80,9 @@ function typeError(type: string): string | undefined {
 /**
  * Compiles the custom rules of the policy data. A rule that is invalid, or cannot run in linear
  * time, is reported in `errors` and left out; the others still compile, so one bad rule does not
- * switch off the rest.
+ * switch off the rest. Custom rules read the text as the built-in ones do (see builtinDetectors): a
+ * keyword after a written-out "\n" or with a non-breaking space inside ("Project\u00a0Bluebird") is
+ * found, and a pattern's match never starts or ends inside an escape.
  */
 export function compileCustomDetectors(rules: CustomPiiRules): { detectors: Detector[]; errors: string[] } {
   const detectors: Detector[] = [];
@@ -82,7 +90,7 @@ export function compileCustomDetectors(rules: CustomPiiRules): { detectors: Dete
   const add = (type: string, label: string, compile: () => CompiledRule): void => {
     const invalid = typeError(type);
     const result = invalid === undefined ? compile() : { error: `${label}: ${invalid}` };
-    if (result.detector !== undefined) detectors.push(result.detector);
+    if (result.detector !== undefined) detectors.push(readingVisibleText(result.detector, false));
     else errors.push(result.error);
   };
   for (const rule of rules.patterns) add(rule.type, "pattern", () => compileCustomPattern(rule));

@@ -1,5 +1,6 @@
 import { isWordChar } from "./char-classes.ts";
 import type { CompiledRule, TextMatch } from "./types.ts";
+import { isInvisible, isUnicodeSpace } from "./visible-text.ts";
 
 /**
  * Keyword lists from the policy data ("project code names"), matched as whole words with an
@@ -10,6 +11,10 @@ import type { CompiledRule, TextMatch } from "./types.ts";
  * Case-insensitive by default, by folding each UTF-16 code unit on both sides (ASCII directly,
  * other code units through toLowerCase when that keeps a single code unit), so offsets in the text
  * never shift. Overlapping hits are resolved leftmost-longest.
+ *
+ * Words are read as the text is (visible-text.ts): a Unicode space separator in a word or in the
+ * text is a space in either case mode ("Project\u00a0Bluebird" is "Project Bluebird"), and
+ * invisible characters are left out of the words (the text's are ignored by the joined view).
  */
 export interface KeywordRule {
   type: string;
@@ -33,7 +38,7 @@ function buildFoldTable(): Uint16Array {
   const table = new Uint16Array(65536);
   for (let c = 0; c < 65536; c++) {
     const lower = String.fromCharCode(c).toLowerCase();
-    table[c] = lower.length === 1 ? lower.charCodeAt(0) : c;
+    table[c] = isUnicodeSpace(c) ? 32 : lower.length === 1 ? lower.charCodeAt(0) : c;
   }
   return table;
 }
@@ -65,7 +70,8 @@ class Automaton {
   }
 
   private code(c: number): number {
-    return this.caseSensitive ? c : fold(c);
+    if (!this.caseSensitive) return fold(c);
+    return isUnicodeSpace(c) ? 32 : c;
   }
 
   private add(word: string): void {
@@ -211,18 +217,31 @@ interface DenseTable {
   readonly ends: Uint8Array;
 }
 
+/** The word as it reads: zero-width characters and soft hyphens left out. */
+function withoutInvisible(word: string): string {
+  let visible = "";
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (!isInvisible(c)) visible += word[i];
+  }
+  return visible;
+}
+
 export function compileKeywordList(rule: KeywordRule): CompiledRule {
   const where = `keywords for ${rule.type}`;
   if (rule.words.length === 0 || rule.words.length > MAX_WORDS) {
     return { error: `${where}: between 1 and ${MAX_WORDS} words required` };
   }
+  const words: string[] = [];
   for (const word of rule.words) {
-    if (word.trim().length === 0 || word.length > MAX_WORD) {
+    const visible = withoutInvisible(word);
+    if (visible.trim().length === 0 || word.length > MAX_WORD) {
       return { error: `${where}: every word must be 1 to ${MAX_WORD} characters and not blank` };
     }
+    words.push(visible);
   }
-  const automaton = new Automaton(rule.words, rule.case_sensitive === true);
-  const longest = rule.words.reduce((max, word) => Math.max(max, word.length), 0);
+  const automaton = new Automaton(words, rule.case_sensitive === true);
+  const longest = words.reduce((max, word) => Math.max(max, word.length), 0);
   const type = rule.type;
   return {
     detector: {

@@ -2,9 +2,11 @@ import type { Detector, TextMatch } from "./types.ts";
 
 /**
  * PRIVATE_KEY: a PEM block from "-----BEGIN [RSA |EC |OPENSSH |DSA |ENCRYPTED ]PRIVATE KEY-----"
- * to the matching END line, at most 16 KiB in all (an RSA-16384 key is under 13 KiB). A BEGIN with
- * no END within that bound is not reported: a truncated key in a stream is caught once its END
- * arrives, because the stream scanner holds back maxMatchLength characters.
+ * to the matching END line, or an OpenPGP armored secret key from "-----BEGIN PGP PRIVATE KEY
+ * BLOCK-----" (RFC 4880; "PGP SECRET KEY BLOCK" in PGP 2) to its END line, at most 16 KiB in all
+ * (an RSA-16384 key is under 13 KiB). A BEGIN with no END within that bound is not reported: a
+ * truncated key in a stream is caught once its END arrives, because the stream scanner holds back
+ * maxMatchLength characters.
  *
  * Linear even for "-----BEGIN PRIVATE KEY-----" repeated without END: the next END line of each
  * label is searched for once and remembered while the scan moves forward.
@@ -12,13 +14,22 @@ import type { Detector, TextMatch } from "./types.ts";
 export const PRIVATE_KEY = "PRIVATE_KEY";
 const MAX_LENGTH = 16 * 1024;
 const BEGIN = "-----BEGIN ";
-const LABELS = ["", "RSA ", "EC ", "OPENSSH ", "DSA ", "ENCRYPTED "] as const;
+/** What follows "-----BEGIN " (and "-----END ") on the first and last line of each kind of block. */
+const LABELS = [
+  "PRIVATE KEY-----",
+  "RSA PRIVATE KEY-----",
+  "EC PRIVATE KEY-----",
+  "OPENSSH PRIVATE KEY-----",
+  "DSA PRIVATE KEY-----",
+  "ENCRYPTED PRIVATE KEY-----",
+  "PGP PRIVATE KEY BLOCK-----",
+  "PGP SECRET KEY BLOCK-----",
+] as const;
 
 function labelAt(text: string, at: number): number {
   const from = at + BEGIN.length;
   for (let k = 0; k < LABELS.length; k++) {
-    const label = LABELS[k] as string;
-    if (text.startsWith(label, from) && text.startsWith("PRIVATE KEY-----", from + label.length)) return k;
+    if (text.startsWith(LABELS[k] as string, from)) return k;
   }
   return -1;
 }
@@ -44,8 +55,8 @@ function detect(text: string): TextMatch[] {
     let next = at + BEGIN.length;
     if (k >= 0) {
       const label = LABELS[k] as string;
-      const end = `-----END ${label}PRIVATE KEY-----`;
-      const bodyStart = at + BEGIN.length + label.length + 16;
+      const end = `-----END ${label}`;
+      const bodyStart = at + BEGIN.length + label.length;
       let endAt = nextEnd[k] as number;
       if (endAt === -2 || (endAt >= 0 && endAt < bodyStart)) {
         endAt = text.indexOf(end, bodyStart);

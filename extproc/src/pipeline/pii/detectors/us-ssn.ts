@@ -1,5 +1,5 @@
 import { isLeftBoundary, isRightBoundary } from "./char-classes.ts";
-import { DASH, type NumericRun, numericRuns, SPACE } from "./numeric-runs.ts";
+import { DASH, DOT, type NumericRun, numericRuns, SPACE } from "./numeric-runs.ts";
 import type { Detector, TextMatch } from "./types.ts";
 
 /**
@@ -10,6 +10,7 @@ import type { Detector, TextMatch } from "./types.ts";
  * the 32 characters before them: on their own they are as likely an order or account number.
  * The spaced form must stand alone (not inside a longer run of space-separated numbers, which is a
  * table, not an SSN); the dashed form may be followed or preceded by other numbers after a space.
+ * AAA.GG.SSSS counts too, standing alone like the spaced form: "1.123.45.6789" is a version.
  */
 export const US_SSN = "US_SSN";
 const MAX_LENGTH = 11;
@@ -60,7 +61,8 @@ function detectInRun(text: string, run: NumericRun, found: TextMatch[]): void {
     }
     return;
   }
-  if (run.count === 3 && run.sep(1) === SPACE && run.sep(2) === SPACE) {
+  const separator = run.count === 3 ? run.sep(1) : -1;
+  if ((separator === SPACE || separator === DOT) && run.sep(2) === separator) {
     if (
       run.paren(0) === 0 &&
       isLeftBoundary(text, run.start - 1) &&
