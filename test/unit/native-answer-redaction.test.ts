@@ -105,3 +105,21 @@ describe("redacting every text member of a native answer, known or not", () => {
     ]);
   });
 });
+
+describe("token-by-token echoes of a redacted Gemini answer", () => {
+  it("drops logprobsResult once the candidate's text had PII redacted", () => {
+    const answer = {
+      candidates: [
+        {
+          content: { role: "model", parts: [{ text: "mail bob@mail.example.org" }] },
+          logprobsResult: { chosenCandidates: [{ token: "bob", logProbability: -0.1 }] },
+        },
+      ],
+    };
+    const result = redactAnswerBody("gemini.generate_content", JSON.stringify(answer), detectors, replacer);
+    const candidate = (JSON.parse(result.text ?? "{}") as { candidates: Record<string, unknown>[] })
+      .candidates[0];
+    assert.equal(candidate?.logprobsResult, undefined);
+    assert.deepEqual(candidate?.content, { role: "model", parts: [{ text: "mail [EMAIL]" }] });
+  });
+});

@@ -1,84 +1,114 @@
-import type { JsonObject } from "../../json-object.ts";
+import type { JsonContainer } from "../answer-text.ts";
 import type { StreamTextRedactor } from "./stream-text-redactor.ts";
 
 /**
- * The texts a streamed answer writes: each choice's content, refusal and legacy `text`, and the
- * arguments of each of its tool calls. Each is one text arriving in pieces, redacted on its own.
+ * How a text arrives: plain, or JSON text in pieces (OpenAI's tool-call and function-call
+ * `arguments`, Anthropic's `partial_json`), whose string values are what a detector reads.
  */
-export type TextStreamKind = "content" | "refusal" | "text" | "arguments";
+export type TextStreamKind = "content" | "arguments";
 
-/** What ending a choice's streams released, per stream. */
+/**
+ * One text of a streamed answer: a member the model writes in pieces across events (a choice's
+ * content, refusal, reasoning or audio transcript, one tool call's arguments, a content block's
+ * text, a candidate's text). `member` names it within its choice (block, candidate) and is the
+ * same in every event that adds to it; `place` is the codec's note of where its held text goes.
+ */
+export interface TextMember {
+  readonly member: string;
+  readonly kind: TextStreamKind;
+  readonly place: unknown;
+}
+
+/** What ending a text released, with its codec's `place`. */
+export interface FlushedText {
+  readonly place: unknown;
+  readonly text: string;
+}
+
+/** What ending a choice's (block's, candidate's) texts released, in the order they began. */
 export interface FlushedChoice {
   readonly choice: number;
-  content: string;
-  refusal: string;
-  text: string;
-  /** Tool call index → flushed arguments. */
-  readonly toolArguments: Map<number, string>;
+  readonly texts: readonly FlushedText[];
 }
 
 interface OpenStream {
   readonly choice: number;
-  readonly kind: TextStreamKind;
-  readonly tool: number;
+  readonly place: unknown;
   readonly redactor: StreamTextRedactor;
 }
 
-/** One redactor per (choice, kind, tool call), created on first use and ended on flush. */
+/**
+ * One redactor per (choice, member), created on first use and ended on flush: each text keeps its
+ * own hold-back state across events, so an entity split between two pieces of the same text is
+ * still found, and two texts are never read as one.
+ */
 export class ChoiceTextStreams {
   private readonly open = new Map<string, OpenStream>();
   /**
    * What ended redactors found, folded in as each ends: a long stream opens a redactor per block,
-   * tool call or Gemini argument string, and keeping them all for the totals would grow with it.
+   * tool call or whole value, and keeping them all for the totals would grow with it.
    */
   private readonly ended = { matches: new Map<string, number>(), restored: 0 };
 
   constructor(private readonly makeRedactor: (kind: TextStreamKind) => StreamTextRedactor) {}
 
-  push(choice: number, kind: TextStreamKind, tool: number, piece: string): string {
-    const key = `${choice}/${kind}/${tool}`;
+  push(choice: number, text: TextMember, piece: string): string {
+    const key = `${choice}/${text.member}`;
     let stream = this.open.get(key);
     if (!stream) {
-      stream = { choice, kind, tool, redactor: this.makeRedactor(kind) };
+      stream = { choice, place: text.place, redactor: this.makeRedactor(text.kind) };
       this.open.set(key, stream);
     }
     return stream.redactor.push(piece);
   }
 
   /**
-   * Passes the piece `owner[key]` through its stream and writes back what is released; true when
-   * that differs (the event must be rewritten). Not a string, or empty: nothing to pass.
+   * Passes the piece `owner[key]` through its text's stream and writes back what is released; true
+   * when that differs (the event must be rewritten). Not a string, or empty: nothing to pass.
    */
-  rewrite(owner: JsonObject, key: string, choice: number, kind: TextStreamKind, tool = 0): boolean {
-    const piece = owner[key];
+  rewrite(owner: JsonContainer, key: string | number, choice: number, text: TextMember): boolean {
+    const container = owner as Record<string | number, unknown>;
+    const piece = container[key];
     if (typeof piece !== "string" || piece === "") return false;
-    const released = this.push(choice, kind, tool, piece);
+    const released = this.push(choice, text, piece);
     if (released === piece) return false;
-    owner[key] = released;
+    container[key] = released;
+    return true;
+  }
+
+  /**
+   * `owner[key]` is a value that arrives whole (a tool call's input or args, a citation, code and
+   * its output): redacted on its own, nothing held. True when it changed.
+   */
+  rewriteWhole(owner: JsonContainer, key: string | number): boolean {
+    const container = owner as Record<string | number, unknown>;
+    const value = container[key];
+    if (typeof value !== "string" || value === "") return false;
+    const redacted = this.redactWhole("content", value);
+    if (redacted === value) return false;
+    container[key] = redacted;
     return true;
   }
 
   /** Ends the streams of `choice` (all choices when undefined); choices with nothing left are omitted. */
   flush(choice?: number): FlushedChoice[] {
-    const byChoice = new Map<number, FlushedChoice>();
+    const byChoice = new Map<number, FlushedText[]>();
     for (const [key, stream] of this.open) {
       if (choice !== undefined && stream.choice !== choice) continue;
       this.open.delete(key);
       const released = stream.redactor.end();
       add(this.ended, stream.redactor);
       if (released === "") continue;
-      let flushed = byChoice.get(stream.choice);
-      if (!flushed) {
-        flushed = { choice: stream.choice, content: "", refusal: "", text: "", toolArguments: new Map() };
-        byChoice.set(stream.choice, flushed);
-      }
-      if (stream.kind === "arguments") flushed.toolArguments.set(stream.tool, released);
-      else flushed[stream.kind] += released;
+      const texts = byChoice.get(stream.choice) ?? [];
+      texts.push({ place: stream.place, text: released });
+      byChoice.set(stream.choice, texts);
     }
-    return [...byChoice.values()].sort((a, b) => a.choice - b.choice);
+    return [...byChoice]
+      .map(([index, texts]) => ({ choice: index, texts }))
+      .sort((a, b) => a.choice - b.choice);
   }
 
-  /** Redacts a whole text on its own (a cut event's bytes), counted in the totals. */
+  /** Redacts a whole text on its own (a value that arrives whole, a cut event's bytes), counted in the totals. */
   redactWhole(kind: TextStreamKind, text: string): string {
     const redactor = this.makeRedactor(kind);
     const redacted = redactor.push(text) + redactor.end();

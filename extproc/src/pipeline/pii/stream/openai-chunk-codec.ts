@@ -1,6 +1,6 @@
 import {
   type CompletionChunk,
-  flushedTextChunk,
+  flushedChunks,
   isCompletionChunk,
   redactChunkText,
 } from "./chat-chunk-text.ts";
@@ -13,13 +13,9 @@ import { OTHER, type SseTextCodec } from "./sse-text-codec.ts";
  */
 export const openAiChunkCodec: SseTextCodec = {
   argumentsAreJsonText: true,
+  framing: "event-stream",
   read: (data) => (isCompletionChunk(data) ? { kind: "text", chunk: data } : OTHER),
-  redact: (chunk, streams) => ({ changed: redactChunkText(chunk as CompletionChunk, streams), before: "" }),
+  redact: (chunk, streams) => redactChunkText(chunk as CompletionChunk, streams),
   flushed: (template, flushed) =>
-    flushed
-      .map(
-        (choice) =>
-          `data: ${JSON.stringify(flushedTextChunk(template as CompletionChunk | undefined, choice))}\n\n`,
-      )
-      .join(""),
+    flushed.map((choice) => flushedChunks(template as CompletionChunk | undefined, choice)).join(""),
 };

@@ -1,7 +1,8 @@
 import type { JsonObject } from "../../json-object.ts";
 import { ChoiceTextStreams, type TextStreamKind } from "./choice-text-streams.ts";
+import { readGeminiSdkEvent } from "./gemini-sdk-events.ts";
 import { parseSseEvent, parseSseJson, type SseEvent, serializeSseEvent } from "./sse-event.ts";
-import { SseEventSplitter } from "./sse-event-splitter.ts";
+import { MAX_EVENT_BYTES, SseEventSplitter } from "./sse-event-splitter.ts";
 import type { SseTextCodec } from "./sse-text-codec.ts";
 import type { StreamTextRedactor } from "./stream-text-redactor.ts";
 
@@ -21,14 +22,20 @@ export interface SseAnswerStats {
  * caller speaks: `codec` says where that API writes text (OpenAI chunks, Anthropic message events,
  * Gemini candidates; see sse-text-codec.ts).
  *
- * Output is whole events only, so every Buffer returned is valid UTF-8 when the upstream's events
- * are, whatever the upstream's chunking. Events whose text is unchanged are passed on
- * byte-identical; rewritten ones are `data: <JSON>` with LF line breaks and their other lines
- * (comments, `event:`, `id:`, `retry:`) kept.
+ * Events are cut and read as the caller's SDK does (the codec's `framing`), so the data inspected
+ * is the data the SDK parses. Output is whole events only, so every Buffer returned is valid UTF-8
+ * when the upstream's events are, whatever the upstream's chunking. `event-stream` framing:
+ * events whose text is unchanged are passed on byte-identical; rewritten ones are `data: <JSON>`
+ * with LF line breaks and their other lines (comments, `event:`, `id:`, `retry:`) kept.
+ * `gemini-sdk` framing: every event the SDK reads goes out as `data: <JSON>` and a blank line
+ * (byte-identical when it already was that and nothing changed), events it ignores are dropped
+ * unless they are only comments, and one whose data is not JSON ends the stream with the codec's
+ * error event, after which nothing more is sent (fail closed: the SDK raises it).
  *
  * Order: every event keeps its place; what moves is only text a redactor holds, which reaches the
- * client in a later event of the same choice and the same stream (content, refusal, text, one
- * tool call's arguments, one content block), never before text that preceded it. Events without
+ * client in a later event of the same choice and the same text (one member of a choice: its
+ * content, refusal, reasoning, one tool call's arguments, …; one text of a content block; a
+ * candidate's text or its thoughts), never before text that preceded it. Events without
  * data (comments, keep-alives) and events the codec marks as carrying no text pass at once. Any
  * other data event that carries no text (`[DONE]`, an error object, non-JSON) may be the last
  * thing the client reads, so all held text is flushed in synthetic events placed before it. A
@@ -36,8 +43,10 @@ export interface SseAnswerStats {
  * says.
  */
 export class SseAnswerRedactor {
-  private readonly splitter = new SseEventSplitter();
+  private readonly splitter: SseEventSplitter;
   private readonly streams: ChoiceTextStreams;
+  /** The stream was ended with an error event: nothing more reaches the client. */
+  private failed = false;
   private lastChunk: JsonObject | undefined;
   private events = 0;
   private rewritten = 0;
@@ -55,21 +64,30 @@ export class SseAnswerRedactor {
     private readonly onData: (data: unknown) => void = () => {},
   ) {
     this.streams = new ChoiceTextStreams(makeRedactor);
+    this.splitter = new SseEventSplitter(MAX_EVENT_BYTES, codec.framing);
   }
 
   /** Bytes to send to the client for this upstream chunk (possibly empty). */
   push(chunk: Buffer): Buffer {
+    if (this.failed) return EMPTY;
     const out: Buffer[] = [];
-    for (const raw of this.splitter.push(chunk)) this.handleEvent(raw, out);
+    for (const raw of this.splitter.push(chunk)) {
+      if (this.failed) break;
+      this.handleEvent(raw, out);
+    }
     return Buffer.concat(out);
   }
 
   /** At end of stream: everything still held, as valid SSE. */
   end(): Buffer {
+    if (this.failed) return EMPTY;
     const out: Buffer[] = [];
     const pending = this.splitter.takePending();
-    if (pending.length > 0) this.handleCutEvent(pending, out);
-    this.flushAll(out);
+    if (pending.length > 0) {
+      if (this.codec.framing === "gemini-sdk") this.handleCutSdkEvent(pending, out);
+      else this.handleCutEvent(pending, out);
+    }
+    if (!this.failed) this.flushAll(out);
     return Buffer.concat(out);
   }
 
@@ -85,26 +103,96 @@ export class SseAnswerRedactor {
   }
 
   private handleEvent(raw: Buffer, out: Buffer[]): void {
+    if (this.codec.framing === "gemini-sdk") {
+      this.handleSdkEvent(raw, raw.toString("utf8"), out);
+      return;
+    }
     const event = parseSseEvent(raw.toString("utf8"));
     this.handleParsed(raw, event, event.data === undefined ? undefined : parseSseJson(event.data), out);
   }
 
-  private handleParsed(raw: Buffer, event: SseEvent, data: unknown, out: Buffer[]): void {
+  /**
+   * `mayPass`: the raw event reads the same to every client, so it may go out as it came when its
+   * text did not change; otherwise it is written again.
+   */
+  private handleParsed(raw: Buffer, event: SseEvent, data: unknown, out: Buffer[], mayPass = true): void {
     this.events++;
     if (event.data !== undefined) this.onData(data);
     const role = event.data === undefined ? undefined : this.codec.read(data);
+    let changed = false;
     if (role?.kind === "text") {
-      const { changed, before } = this.codec.redact(role.chunk, this.streams);
-      if (before !== "") out.push(Buffer.from(before));
+      const redacted = this.codec.redact(role.chunk, this.streams);
+      if (redacted.before !== "") out.push(Buffer.from(redacted.before));
       this.lastChunk = role.chunk;
-      if (changed) {
-        this.rewritten++;
-        out.push(Buffer.from(serializeSseEvent(event, JSON.stringify(role.chunk))));
-        return;
-      }
+      changed = redacted.changed;
     } else if (role?.kind === "other") this.flushAll(out);
+    if (changed || !mayPass) {
+      this.rewritten++;
+      // The codec rewrote the parsed data in place (role.chunk is `data`).
+      out.push(Buffer.from(serializeSseEvent(event, JSON.stringify(data))));
+      return;
+    }
     this.passedThrough++;
     out.push(raw);
+  }
+
+  /** `gemini-sdk` framing: one event, read as @google/genai reads it (gemini-sdk-events.ts). */
+  private handleSdkEvent(raw: Buffer, text: string, out: Buffer[]): void {
+    const read = readGeminiSdkEvent(text);
+    if (read.payload === undefined) {
+      // The SDK ignores it. Comments (keep-alives) pass; anything else another client might read
+      // (`event: x` then a data line, say) is dropped rather than passed uninspected.
+      this.events++;
+      if (read.comment) {
+        this.passedThrough++;
+        out.push(raw);
+      } else this.rewritten++;
+      return;
+    }
+    const data = parseSseJson(read.payload);
+    if (data === undefined) {
+      this.events++;
+      this.onData(undefined);
+      this.fail("a stream event's data is not JSON", out);
+      return;
+    }
+    const event: SseEvent = { otherLines: [], dataPosition: 0, data: read.payload };
+    this.handleParsed(raw, event, data, out, read.canonical);
+  }
+
+  /**
+   * Ends the stream for the client: held text (already inspected) first, then the codec's error
+   * event, which the SDK raises; every later byte of the upstream is dropped.
+   */
+  private fail(why: string, out: Buffer[]): void {
+    this.flushAll(out);
+    const error = this.codec.unreadable?.(why) ?? {
+      error: { message: `the provider's answer could not be inspected: ${why}`, code: 502 },
+    };
+    // Read as the stream's last event: the audit records an answer that ended in an error.
+    this.onData(error);
+    this.rewritten++;
+    out.push(Buffer.from(`data: ${JSON.stringify(error)}\n\n`));
+    this.failed = true;
+  }
+
+  /**
+   * `gemini-sdk` framing, the stream ended inside an event. Only white space: nothing. Data that
+   * reads as JSON: handled like any event (and terminated). Anything else the SDK would raise
+   * ("Incomplete JSON segment at the end"): the stream ends with the error event.
+   */
+  private handleCutSdkEvent(pending: Buffer, out: Buffer[]): void {
+    const text = wholeCharacters(pending);
+    if (text.trim() === "") return;
+    const read = readGeminiSdkEvent(text);
+    const data = read.payload === undefined ? undefined : parseSseJson(read.payload);
+    if (read.payload === undefined || data === undefined) {
+      this.events++;
+      this.fail("the stream ended inside an event", out);
+      return;
+    }
+    const event: SseEvent = { otherLines: [], dataPosition: 0, data: read.payload };
+    this.handleParsed(Buffer.from(text), event, data, out, false);
   }
 
   /**
@@ -119,7 +207,8 @@ export class SseAnswerRedactor {
     const event = parseSseEvent(text);
     const data = event.data === undefined ? undefined : parseSseJson(event.data);
     if (event.data !== undefined && (event.data === "[DONE]" || data !== undefined)) {
-      const terminated = text.endsWith("\n") || text.endsWith("\r") ? `${text}\n` : `${text}\n\n`;
+      // One more line break makes the blank line; after a lone CR an LF would only complete a CRLF.
+      const terminated = text.endsWith("\n") ? `${text}\n` : `${text}\n\n`;
       this.handleParsed(Buffer.from(terminated), event, data, out);
       return;
     }
@@ -137,6 +226,8 @@ export class SseAnswerRedactor {
     if (flushed.length > 0) out.push(Buffer.from(this.codec.flushed(this.lastChunk, flushed)));
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Decodes UTF-8, leaving out a character the cut left incomplete at the very end. */
 function wholeCharacters(bytes: Buffer): string {

@@ -9,6 +9,8 @@ const CR = 0x0d;
  *
  * Lines end with LF, CRLF or a lone CR. A CR that is the last byte received is not decided yet
  * (an LF may follow in the next chunk), so the line it ends is only complete once more bytes arrive.
+ * A line of only a UTF-8 BOM is blank: the openai and Anthropic SDKs drop a BOM that starts a line
+ * (see parseSseEvent), so for them it ends the event, and two events must not reach the gateway as one.
  */
 /**
  * A chat chunk event is a few hundred bytes; one that is still unfinished past this size is not a
@@ -17,8 +19,18 @@ const CR = 0x0d;
  */
 export const MAX_EVENT_BYTES = 1 << 20;
 
+/**
+ * Where events end. `event-stream`: at a blank line, as an EventSource and the openai and
+ * Anthropic SDKs read a stream. `gemini-sdk`: at the first `\n\n`, `\r\r` or `\r\n\r\n`, as
+ * @google/genai reads one (see gemini-sdk-events.ts), for which `\n\r\n` ends nothing.
+ */
+export type EventFraming = "event-stream" | "gemini-sdk";
+
 export class SseEventSplitter {
-  constructor(private readonly maxEventBytes = MAX_EVENT_BYTES) {}
+  constructor(
+    private readonly maxEventBytes = MAX_EVENT_BYTES,
+    private readonly framing: EventFraming = "event-stream",
+  ) {}
 
   /**
    * The unfinished event is `held[0..length)`. It grows by doubling, never by concatenating per
@@ -49,9 +61,20 @@ export class SseEventSplitter {
         i++;
         continue;
       }
+      if (this.framing === "gemini-sdk") {
+        const end = delimiterEnd(data, i);
+        if (end === NOT_YET) break;
+        if (end === NONE) i++;
+        else {
+          events.push(data.subarray(eventStart, end));
+          eventStart = end;
+          i = end;
+        }
+        continue;
+      }
       if (byte === CR && i + 1 === data.length) break;
       const breakEnd = byte === CR && data[i + 1] === LF ? i + 2 : i + 1;
-      const emptyLine = i === this.lineStart;
+      const emptyLine = i === this.lineStart || isBomLine(data, this.lineStart, i);
       this.lineStart = breakEnd;
       i = breakEnd;
       if (emptyLine) {
@@ -94,4 +117,31 @@ export class SseEventSplitter {
     chunk.copy(this.held, this.length);
     this.length = needed;
   }
+}
+
+/** `data[start..end)` is exactly EF BB BF, a U+FEFF. */
+function isBomLine(data: Buffer, start: number, end: number): boolean {
+  return end - start === 3 && data[start] === 0xef && data[start + 1] === 0xbb && data[start + 2] === 0xbf;
+}
+
+const NONE = -1;
+const NOT_YET = -2;
+
+/**
+ * gemini-sdk framing: where the delimiter that starts at `i` ends; NONE when none starts there,
+ * NOT_YET when the bytes received cannot tell (`\r\n\r` may become `\r\n\r\n`). Taking the
+ * earliest start is what the SDK's indexOf of each delimiter amounts to, however the bytes were
+ * chunked: a delimiter that starts earlier never completes later than one that starts after it.
+ */
+function delimiterEnd(data: Buffer, i: number): number {
+  const byte = data[i];
+  if (i + 1 >= data.length) return NOT_YET;
+  const next = data[i + 1];
+  if (byte === LF) return next === LF ? i + 2 : NONE;
+  if (next === CR) return i + 2;
+  if (next !== LF) return NONE;
+  if (i + 2 >= data.length) return NOT_YET;
+  if (data[i + 2] !== CR) return NONE;
+  if (i + 3 >= data.length) return NOT_YET;
+  return data[i + 3] === LF ? i + 4 : NONE;
 }

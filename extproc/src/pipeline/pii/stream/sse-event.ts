@@ -14,15 +14,26 @@ export interface SseEvent {
 }
 
 const LINE_BREAK = /\r\n|\r|\n/;
+const BOM = 0xfeff;
 
+/**
+ * Reads the event as the openai and Anthropic SDKs do (both the EventSource rules), with their one
+ * leniency: a U+FEFF at the start of a line is not part of it (the openai SDK decodes each line
+ * on its own, and its TextDecoder drops a leading BOM; the Anthropic SDK drops it by hand). So
+ * `\uFEFFdata: {…}` is a data line whose data is inspected, not a field named `\uFEFFdata` that
+ * the gateway would pass raw while the SDK reads it; and a line of only a BOM is the blank line
+ * that ends the event (sse-event-splitter.ts cuts there too). Exactly one: `\uFEFF\uFEFFdata`
+ * names no field for either SDK.
+ */
 export function parseSseEvent(text: string): SseEvent {
   const lines = text.split(LINE_BREAK);
   // The split leaves "" after the last break, and the blank line that ends the event.
-  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  while (lines.length > 0 && withoutLineBom(lines[lines.length - 1] as string) === "") lines.pop();
   const otherLines: string[] = [];
   const data: string[] = [];
   let dataPosition = -1;
-  for (const line of lines) {
+  for (const written of lines) {
+    const line = withoutLineBom(written);
     const colon = line.indexOf(":");
     const field = colon < 0 ? line : line.slice(0, colon);
     if (field !== "data" || colon === 0) {
@@ -39,6 +50,11 @@ export function parseSseEvent(text: string): SseEvent {
     dataPosition: dataPosition < 0 ? otherLines.length : dataPosition,
     data: data.length > 0 ? data.join("\n") : undefined,
   };
+}
+
+/** A line as the SDKs read it: one leading U+FEFF dropped. */
+export function withoutLineBom(line: string): string {
+  return line.charCodeAt(0) === BOM ? line.slice(1) : line;
 }
 
 /** The event with `data` in place of its data lines: LF line breaks, ended by a blank line. */

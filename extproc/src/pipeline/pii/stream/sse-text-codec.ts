@@ -1,5 +1,6 @@
 import type { JsonObject } from "../../json-object.ts";
 import type { ChoiceTextStreams, FlushedChoice } from "./choice-text-streams.ts";
+import type { EventFraming } from "./sse-event-splitter.ts";
 
 /**
  * How one API writes model text into a `text/event-stream` answer, for the one SSE redactor
@@ -11,7 +12,7 @@ import type { ChoiceTextStreams, FlushedChoice } from "./choice-text-streams.ts"
 export type SseEventRole =
   /** An event carrying model text (or ending some): the codec rewrites it. */
   | { readonly kind: "text"; readonly chunk: JsonObject }
-  /** An event that carries no text and ends none (a keep-alive, a block start): it passes as is. */
+  /** An event that carries no text and ends none (Anthropic's ping): it passes as is. */
   | { readonly kind: "pass" }
   /** Anything else may be the last thing the client reads: held text is flushed before it. */
   | { readonly kind: "other" };
@@ -23,6 +24,17 @@ export interface SseTextCodec {
    * (Gemini's `args` object, walked string by string and serialised again).
    */
   readonly argumentsAreJsonText: boolean;
+  /**
+   * How the caller's SDK cuts the stream into events and reads each (sse-event-splitter.ts).
+   * `event-stream`: as an EventSource, which is how the openai and Anthropic SDKs read; events
+   * pass byte-identical unless their text changed. `gemini-sdk`: as @google/genai, which reads
+   * what no EventSource would (gemini-sdk-events.ts); every event goes out in one canonical form,
+   * `data: <json>` and a blank line, and one the gateway cannot read as JSON ends the stream with
+   * `unreadable`.
+   */
+  readonly framing: EventFraming;
+  /** The error event (its data) that ends a stream the gateway cannot read, in the shape the SDK raises. */
+  unreadable?(why: string): JsonObject;
   /** `data` is the event's data parsed as JSON, undefined when it is not JSON. */
   read(data: unknown): SseEventRole;
   /**
@@ -40,22 +52,3 @@ export interface SseTextCodec {
 
 export const PASS: SseEventRole = { kind: "pass" };
 export const OTHER: SseEventRole = { kind: "other" };
-
-/** Rewrites every string inside a value (a tool call's argument object) in place; true when any changed. */
-export function rewriteStrings(value: unknown, rewrite: (text: string) => string): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  // An array's keys are its indices: one loop serves arrays and objects.
-  const container = value as Record<string, unknown>;
-  let changed = false;
-  for (const key of Object.keys(container)) {
-    const item = container[key];
-    if (typeof item === "string") {
-      const next = rewrite(item);
-      if (next !== item) {
-        container[key] = next;
-        changed = true;
-      }
-    } else if (rewriteStrings(item, rewrite)) changed = true;
-  }
-  return changed;
-}
