@@ -123,3 +123,25 @@ describe("token-by-token echoes of a redacted Gemini answer", () => {
     assert.deepEqual(candidate?.content, { role: "model", parts: [{ text: "mail [EMAIL]" }] });
   });
 });
+
+describe("thinking that no signature protects", () => {
+  it("redacts an OpenAI-compatible server's thinking parts, while Anthropic's signed thinking passes as written", () => {
+    const answer = {
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: "assistant",
+            content: [
+              { type: "thinking", thinking: [{ type: "text", text: "bob@mail.example.org" }] },
+              { type: "text", text: "done" },
+            ],
+          },
+        },
+      ],
+    };
+    const result = redactAnswerBody("openai.chat_completions", JSON.stringify(answer), detectors, replacer);
+    assert.ok(result.text?.includes('"text":"[EMAIL]"'), result.text);
+    assert.ok(!result.text?.includes("bob@mail.example.org"));
+  });
+});

@@ -10,7 +10,7 @@ import type { ApiKind } from "../policy-input.ts";
  * whatever its member, so that text in a member the gateway does not know (an audio transcript, a
  * provider's `reasoning_content`, executable code) is read too. Left out: structure (roles, types,
  * ids, names, finish reasons), binary data and URLs, Anthropic's thinking (signed: a rewrite would
- * break it) and logprobs (tokens, not text: the answer paths drop them instead).
+ * break it; another API's thinking is read) and logprobs (tokens, not text: the answer paths drop them instead).
  */
 const ANSWER_KEYS_NOT_TEXT: ReadonlySet<string> = new Set([
   "role",
@@ -48,7 +48,11 @@ export function isAnswerText(api: ApiKind, path: JsonPath): boolean {
     const key = path[i];
     if (key !== undefined && i < path.length - 1 && TOOL_CALL_DATA.has(key)) return true;
     if (key === "logprobs") return false;
-    if (typeof key === "string" && ANSWER_KEYS_NOT_TEXT.has(key)) return false;
+    if (typeof key === "string" && ANSWER_KEYS_NOT_TEXT.has(key)) {
+      // Only Anthropic signs its thinking; elsewhere (an OpenAI-compatible server's thinking
+      // parts) it is text the caller reads like any other.
+      return key === "thinking" && api !== "anthropic.messages";
+    }
   }
   return true;
 }
