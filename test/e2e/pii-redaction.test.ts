@@ -384,3 +384,46 @@ describe("placeholders the caller typed", () => {
     assert.equal(answer.choices[0]?.message.content, `Echo: [EMAIL_1] is my colleague; I am ${EMAIL}`);
   });
 });
+
+describe("an entity cut across content parts", () => {
+  it("refuses a secret split over two text parts, which the model reads as one", async () => {
+    const before = gw.upstream.requests.length;
+    const error = await alice.chat.completions
+      .create({
+        model: "gpt-4o-mini",
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "my key is AKIAIOSFOD" },
+              { type: "text", text: "NN7EXAMPLE thanks" },
+            ],
+          },
+        ],
+      })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof OpenAI.PermissionDeniedError, String(error));
+    assert.equal(error.code, "pii_blocked");
+    assert.equal(gw.upstream.requests.length, before);
+  });
+
+  it("redacts a card split over two parts as one entity: its placeholder first, the rest erased", async () => {
+    await alice.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "card 4111 1111" },
+            { type: "text", text: " 1111 1111 please" },
+          ],
+        },
+      ],
+    });
+    const sent = JSON.parse(lastUpstreamBody()) as { messages: { content: { text: string }[] }[] };
+    assert.deepEqual(
+      sent.messages[0]?.content.map((part) => part.text),
+      ["card [CREDIT_CARD_1]", " please"],
+    );
+  });
+});

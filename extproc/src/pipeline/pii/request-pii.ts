@@ -1,8 +1,9 @@
 import { applyTextEdits, type TextEdit } from "../json-string-values.ts";
 import type { ApiKind } from "../policy-input.ts";
 import { detectAll } from "./detectors/index.ts";
-import type { Detector, TextMatch } from "./detectors/types.ts";
+import type { Detector } from "./detectors/types.ts";
 import { type ModelTextField, modelTextFields, type TextLocation } from "./model-text-fields.ts";
+import { type SeamMatch, seamMatches, withSeamMatches } from "./part-seams.ts";
 import type { PiiReplacements } from "./pii-replacements.ts";
 import { type TextScanUnit, textScanUnits } from "./text-scan-units.ts";
 
@@ -16,7 +17,7 @@ export interface PiiSummary {
 export interface RequestPiiScan {
   readonly summary: PiiSummary;
   readonly fields: readonly ModelTextField[];
-  readonly hits: readonly { readonly unit: TextScanUnit; readonly matches: readonly TextMatch[] }[];
+  readonly hits: readonly { readonly unit: TextScanUnit; readonly matches: readonly SeamMatch[] }[];
 }
 
 export function scanRequestPii(
@@ -26,14 +27,19 @@ export function scanRequestPii(
   detectors: readonly Detector[],
 ): RequestPiiScan {
   const { fields, nonTextParts } = modelTextFields(api, bodyText, body);
-  const hits: { unit: TextScanUnit; matches: TextMatch[] }[] = [];
+  const hits: { unit: TextScanUnit; matches: SeamMatch[] }[] = [];
   const byType = new Map<string, { count: number; locations: Map<string, TextLocation> }>();
-  for (const unit of textScanUnits(fields)) {
-    const matches = detectAll(unit.text, detectors);
+  const units = textScanUnits(fields);
+  const own = units.map((unit) => detectAll(unit.text, detectors));
+  const seams = seamMatches(fields, units, own, detectors);
+  for (const [index, unit] of units.entries()) {
+    const matches = withSeamMatches(own[index] ?? [], seams.get(index));
     if (matches.length === 0) continue;
     hits.push({ unit, matches });
     const location = fields[unit.fieldIndex]?.location;
     for (const match of matches) {
+      // An entity across a seam is counted once, where it starts.
+      if (match.erase) continue;
       const entry = byType.get(match.type) ?? { count: 0, locations: new Map() };
       entry.count += 1;
       if (location) entry.locations.set(JSON.stringify(location), location);
@@ -48,12 +54,19 @@ export function scanRequestPii(
 
 export function replaceMatches(
   text: string,
-  matches: readonly TextMatch[],
+  matches: readonly SeamMatch[],
   replacements: PiiReplacements,
 ): string {
   const edits: TextEdit[] = [];
   for (const match of matches) {
-    const replacement = replacements.replacementFor(match, text.slice(match.start, match.end));
+    if (match.erase) {
+      // The rest of an entity whose placeholder stands in the part before.
+      if (replacements.actionFor(match.type) !== "allow")
+        edits.push({ start: match.start, end: match.end, replacement: "" });
+      continue;
+    }
+    const value = match.value ?? text.slice(match.start, match.end);
+    const replacement = replacements.replacementFor(match, value);
     if (replacement !== undefined) edits.push({ start: match.start, end: match.end, replacement });
   }
   return applyTextEdits(text, edits);
