@@ -427,3 +427,31 @@ describe("an entity cut across content parts", () => {
     );
   });
 });
+
+describe("numbers that are personal data", () => {
+  it("redacts a card a tool call carries as a JSON number, keeping the arguments valid JSON", async () => {
+    await alice.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [
+        { role: "user", content: "pay the invoice" },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            {
+              id: "call_1",
+              type: "function",
+              function: { name: "pay", arguments: '{"card":4111111111111111,"amount":120}' },
+            },
+          ],
+        },
+        { role: "tool", tool_call_id: "call_1", content: "paid" },
+      ],
+    });
+    const sent = JSON.parse(lastUpstreamBody()) as {
+      messages: { tool_calls?: { function: { arguments: string } }[] }[];
+    };
+    const args = sent.messages[1]?.tool_calls?.[0]?.function.arguments ?? "";
+    assert.deepEqual(JSON.parse(args), { card: "[CREDIT_CARD_1]", amount: 120 });
+  });
+});

@@ -116,4 +116,20 @@ describe("decoding string tokens", () => {
     );
     assert.equal(jsonStringValues('{"to":"a@b'), undefined);
   });
+
+  it("lists whole numbers of nine digits or more beside the strings when asked, never parts of other numbers", () => {
+    const text =
+      '{"card":4111111111111111,"ts":1.7000000001e12,"n":-123456789,"m":123456789,"small":12345678,"f":1234567890.5,"s":"x"}';
+    assert.deepEqual(
+      jsonStringValues(text, { withLongIntegers: true })?.map(({ start, end, value }) => [
+        text.slice(start, end),
+        value,
+      ]),
+      [
+        ["4111111111111111", "4111111111111111"],
+        ["123456789", "123456789"],
+        ['"x"', "x"],
+      ],
+    );
+  });
 });

@@ -152,13 +152,36 @@ export interface JsonStringValue {
 
 /**
  * Every string value of a text that is itself JSON (tool-call arguments), decoded, with its token
- * span; undefined when the text is not JSON, so the caller treats it as plain text.
+ * span, in order, and with `withLongIntegers` every long integer (see LONG_INTEGER); undefined when
+ * the text is not JSON, so the caller treats it as plain text.
  */
-export function jsonStringValues(text: string): JsonStringValue[] | undefined {
+export function jsonStringValues(
+  text: string,
+  { withLongIntegers = false } = {},
+): JsonStringValue[] | undefined {
   if (!isJsonText(text)) return undefined;
   const values: JsonStringValue[] = [];
+  let gapStart = 0;
   visitStringValues(text, (_path, start, end) => {
+    if (withLongIntegers) longIntegers(text, gapStart, start, values);
     values.push({ start, end, value: stringTokenValue(text, start, end) });
+    gapStart = end;
   });
+  if (withLongIntegers) longIntegers(text, gapStart, text.length, values);
   return values;
+}
+
+// A whole number of nine digits or more, alone: a card, phone or account number a tool takes as a
+// JSON number (`{"card": 4111111111111111}`) is read like one written as a string; rewritten, it
+// becomes a string. Outside string tokens a digit run can only be a number token.
+const LONG_INTEGER = /(?<![\d.eE+-])\d{9,}(?![\d.eE])/g;
+
+/** The long integer tokens of `text[from..to)`, a stretch with no string token in it. */
+function longIntegers(text: string, from: number, to: number, values: JsonStringValue[]): void {
+  if (to - from < 9) return;
+  const stretch = text.slice(from, to);
+  for (const match of stretch.matchAll(LONG_INTEGER)) {
+    const start = from + (match.index ?? 0);
+    values.push({ start, end: start + match[0].length, value: match[0] });
+  }
 }

@@ -16,7 +16,9 @@ export interface TextScanUnit {
 export function textScanUnits(fields: readonly ModelTextField[]): TextScanUnit[] {
   const units: TextScanUnit[] = [];
   fields.forEach((field, fieldIndex) => {
-    const values = field.jsonEncoded ? jsonStringValues(field.text) : undefined;
+    // Numbers too: tool-call history an app sends back may hold a card as a JSON number. (Answers
+    // read only strings, buffered as streamed, whose redactor cannot quote a number it rewrites.)
+    const values = field.jsonEncoded ? jsonStringValues(field.text, { withLongIntegers: true }) : undefined;
     if (values !== undefined) {
       for (const { start, end, value } of values)
         units.push({ fieldIndex, inner: { start, end }, text: value });
