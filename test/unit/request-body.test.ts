@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import { decodeBody, decodeUtf8, isJsonContentType } from "../../extproc/src/pipeline/request-body.ts";
+import {
+  contentEncodingOf,
+  decodeBody,
+  decodeUtf8,
+  isJsonContentType,
+} from "../../extproc/src/pipeline/request-body.ts";
 
 describe("decoding request bodies before inspection", () => {
   const plain = Buffer.from('{"model":"gpt-4o-mini"}');
@@ -47,5 +52,15 @@ describe("decoding request bodies before inspection", () => {
     assert.equal(isJsonContentType("application/json; charset=latin1"), false);
     assert.equal(isJsonContentType("text/plain"), false);
     assert.equal(isJsonContentType(""), false);
+  });
+});
+
+describe("reading a message's content-encoding", () => {
+  it("combines every line, so a second one never hides behind the first, and reads identity as none", () => {
+    const headers = (...values: string[]) => values.map((value) => ({ name: "content-encoding", value }));
+    assert.equal(contentEncodingOf(headers("identity", "gzip")), "identity, gzip");
+    assert.equal(contentEncodingOf(headers(" GZIP ")), "gzip");
+    assert.equal(contentEncodingOf(headers("identity")), "");
+    assert.equal(contentEncodingOf([]), "");
   });
 });

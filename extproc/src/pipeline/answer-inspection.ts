@@ -9,7 +9,7 @@ import { SseAnswerRedactor } from "./pii/stream/sse-answer-redactor.ts";
 import { sseTextCodecFor } from "./pii/stream/sse-text-codecs.ts";
 import { StreamTextRedactor } from "./pii/stream/stream-text-redactor.ts";
 import type { ApiKind } from "./policy-input.ts";
-import { decodeBody } from "./request-body.ts";
+import { contentEncodingOf, decodeBody } from "./request-body.ts";
 import { StreamUsageReader, type TokenUsage, usageFromJson } from "./response-usage.ts";
 
 /** What the answer path needs from the request's decision. */
@@ -69,8 +69,7 @@ export class AnswerInspection {
 
   onHeaders(headers: HeaderList): AnswerStep {
     this.status = Number(headerValue(headers, ":status") ?? 0);
-    const encoding = (headerValue(headers, "content-encoding") ?? "").trim().toLowerCase();
-    this.encoding = encoding === "identity" ? "" : encoding;
+    this.encoding = contentEncodingOf(headers);
     const contentType = (headerValue(headers, "content-type") ?? "").toLowerCase();
     if (!contentType.startsWith("text/event-stream")) return CONTINUE;
     const policy = this.policy;

@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
 import {
-  combinedHeaderValue,
   type ExchangeAction,
   type HeaderEntry,
   type HeaderList,
@@ -14,7 +13,7 @@ import type { GatewayError } from "./gateway-errors.ts";
 import { ApiKind } from "./policy-input.ts";
 import type { Clock, PolicySource } from "./ports.ts";
 import type { ProviderAdapter, ProviderApi, ProviderInfo, StreamTranslator } from "./provider-translation.ts";
-import { decodeBody, decodeUtf8 } from "./request-body.ts";
+import { contentEncodingOf, decodeBody, decodeUtf8 } from "./request-body.ts";
 import { parseStrictJson } from "./strict-json.ts";
 
 /**
@@ -150,8 +149,7 @@ export class ProviderAttempt implements StreamProcessor {
 
   async onResponseHeaders(headers: HeaderList, endOfStream: boolean): Promise<ExchangeAction> {
     this.answerStatus = Number(headerValue(headers, ":status") ?? 0);
-    const encoding = (combinedHeaderValue(headers, "content-encoding") ?? "").trim().toLowerCase();
-    this.answerEncoding = encoding === "identity" ? "" : encoding;
+    this.answerEncoding = contentEncodingOf(headers);
     this.ttfbMs = this.elapsedMs();
     const action = this.answerHeaders(headers, endOfStream);
     // An answer without a body is complete with its headers (a refusal above is already recorded).

@@ -1,4 +1,5 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { combinedHeaderValue, type HeaderList } from "../protocol/http-exchange.ts";
 import { fail, ok, type Result } from "./gateway-errors.ts";
 
 const decoders: Record<string, (body: Buffer, maxOutputLength: number) => Buffer> = {
@@ -7,6 +8,15 @@ const decoders: Record<string, (body: Buffer, maxOutputLength: number) => Buffer
   deflate: (body, maxOutputLength) => inflateSync(body, { maxOutputLength }),
   br: (body, maxOutputLength) => brotliDecompressSync(body, { maxOutputLength }),
 };
+
+/**
+ * A message's content-encoding, every line of it, in lower case; "" for none or identity. Read the
+ * same way for requests and answers, so a second line can never hide behind the first.
+ */
+export function contentEncodingOf(headers: HeaderList): string {
+  const encoding = (combinedHeaderValue(headers, "content-encoding") ?? "").trim().toLowerCase();
+  return encoding === "identity" ? "" : encoding;
+}
 
 /**
  * Undoes the body's content-encoding so the policy inspects what the provider would read. An

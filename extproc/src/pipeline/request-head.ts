@@ -1,4 +1,5 @@
 import { combinedHeaderValue, type HeaderList, headerValue } from "../protocol/http-exchange.ts";
+import { contentEncodingOf } from "./request-body.ts";
 
 /** What the gateway reads from the request's headers, before any body arrives. */
 export interface RequestHead {
@@ -20,6 +21,6 @@ export function readRequestHead(headers: HeaderList, fallbackRequestId: () => st
     query: queryAt >= 0 ? rawPath.slice(queryAt + 1) : "",
     // Two lines of either must not read as the first alone: the provider may combine them.
     contentType: (combinedHeaderValue(headers, "content-type") ?? "").toLowerCase(),
-    contentEncoding: (combinedHeaderValue(headers, "content-encoding") ?? "").trim().toLowerCase(),
+    contentEncoding: contentEncodingOf(headers),
   };
 }
