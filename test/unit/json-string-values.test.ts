@@ -119,7 +119,7 @@ describe("decoding string tokens", () => {
 
   it("lists whole numbers of nine digits or more beside the strings when asked, never parts of other numbers", () => {
     const text =
-      '{"card":4111111111111111,"ts":1.7000000001e12,"n":-123456789,"m":123456789,"small":12345678,"f":1234567890.5,"s":"x"}';
+      '{"card":4111111111111111,"ts":1.7000000001e12,"n":-123456789,"m":123456789,"small":12345678,"f":1234567890.5,"s":"x","4111111111111111":1,"no 5555555555554444":2}';
     assert.deepEqual(
       jsonStringValues(text, { withLongIntegers: true })?.map(({ start, end, value }) => [
         text.slice(start, end),

@@ -175,11 +175,13 @@ export function jsonStringValues(
 // JSON number (`{"card": 4111111111111111}`) is read like one written as a string; rewritten, it
 // becomes a string. Outside string tokens a digit run can only be a number token.
 const LONG_INTEGER = /(?<![\d.eE+-])\d{9,}(?![\d.eE])/g;
+// Member names, the only string tokens between two string values, blanked to the same length.
+const MEMBER_NAME = /"(?:[^"\\]|\\.)*"/g;
 
-/** The long integer tokens of `text[from..to)`, a stretch with no string token in it. */
+/** The long integer tokens of `text[from..to)`, a stretch with no string value in it. */
 function longIntegers(text: string, from: number, to: number, values: JsonStringValue[]): void {
   if (to - from < 9) return;
-  const stretch = text.slice(from, to);
+  const stretch = text.slice(from, to).replace(MEMBER_NAME, (name) => " ".repeat(name.length));
   for (const match of stretch.matchAll(LONG_INTEGER)) {
     const start = from + (match.index ?? 0);
     values.push({ start, end: start + match[0].length, value: match[0] });

@@ -89,8 +89,8 @@ function covered(
 export function withSeamMatches(
   own: readonly TextMatch[],
   seam: readonly SeamMatch[] | undefined,
-): SeamMatch[] {
-  if (!seam || seam.length === 0) return [...own];
+): readonly SeamMatch[] {
+  if (!seam || seam.length === 0) return own;
   const kept = own.filter((match) => seam.every((s) => match.end <= s.start || match.start >= s.end));
   return [...kept, ...seam].sort((x, y) => x.start - y.start);
 }

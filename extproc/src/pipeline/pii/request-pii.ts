@@ -27,7 +27,7 @@ export function scanRequestPii(
   detectors: readonly Detector[],
 ): RequestPiiScan {
   const { fields, nonTextParts } = modelTextFields(api, bodyText, body);
-  const hits: { unit: TextScanUnit; matches: SeamMatch[] }[] = [];
+  const hits: { unit: TextScanUnit; matches: readonly SeamMatch[] }[] = [];
   const byType = new Map<string, { count: number; locations: Map<string, TextLocation> }>();
   const units = textScanUnits(fields);
   const own = units.map((unit) => detectAll(unit.text, detectors));
