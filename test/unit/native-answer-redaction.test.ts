@@ -107,7 +107,7 @@ describe("redacting every text member of a native answer, known or not", () => {
 });
 
 describe("token-by-token echoes of a redacted Gemini answer", () => {
-  it("drops logprobsResult once the candidate's text had PII redacted", () => {
+  it("nulls logprobsResult once the candidate's text had PII redacted", () => {
     const answer = {
       candidates: [
         {
@@ -119,7 +119,7 @@ describe("token-by-token echoes of a redacted Gemini answer", () => {
     const result = redactAnswerBody("gemini.generate_content", JSON.stringify(answer), detectors, replacer);
     const candidate = (JSON.parse(result.text ?? "{}") as { candidates: Record<string, unknown>[] })
       .candidates[0];
-    assert.equal(candidate?.logprobsResult, undefined);
+    assert.equal(candidate?.logprobsResult, null, "no token of the redacted text is left");
     assert.deepEqual(candidate?.content, { role: "model", parts: [{ text: "mail [EMAIL]" }] });
   });
 });
@@ -143,5 +143,24 @@ describe("thinking that no signature protects", () => {
     const result = redactAnswerBody("openai.chat_completions", JSON.stringify(answer), detectors, replacer);
     assert.ok(result.text?.includes('"text":"[EMAIL]"'), result.text);
     assert.ok(!result.text?.includes("bob@mail.example.org"));
+  });
+});
+
+describe("rewriting an answer keeps every other byte", () => {
+  it("nulls logprobs by editing the text, so numbers keep their spelling and precision", () => {
+    const body =
+      '{"choices":[{"index":0,"message":{"role":"assistant","content":"bob@mail.example.org"},"logprobs":{"content":[{"token":"bob","logprob":-0.10,"bytes":[98,111,98]}]}}],"big":12345678901234567890,"f":1.50}';
+    const result = redactAnswerBody("openai.chat_completions", body, detectors, replacer);
+    assert.equal(
+      result.text,
+      '{"choices":[{"index":0,"message":{"role":"assistant","content":"[EMAIL]"},"logprobs":null}],"big":12345678901234567890,"f":1.50}',
+    );
+  });
+
+  it("does not read an answer that nests deeper than any model answer, and says so", () => {
+    const deep = `{"choices":[{"message":{"content":"x","extra":${"[".repeat(300)}"bob@mail.example.org"${"]".repeat(300)}}}]}`;
+    const result = redactAnswerBody("openai.chat_completions", deep, detectors, replacer);
+    assert.equal(result.tooDeep, true);
+    assert.equal(result.text, undefined);
   });
 });

@@ -164,6 +164,7 @@ export class AnswerInspection {
     // cannot pass uninspected.
     if (!json.ok) return this.status >= 200 && this.status < 300 ? unreadable("it is not JSON") : CONTINUE;
     const result = redactAnswerBody(policy.api, text, policy.detectors, answerReplacer(policy));
+    if (result.tooDeep) return unreadable("it nests deeper than any model answer");
     for (const [type, count] of result.matches) this.matches.set(type, (this.matches.get(type) ?? 0) + count);
     if (result.text === undefined) return CONTINUE;
     const body = Buffer.from(result.text, "utf8");

@@ -187,3 +187,52 @@ function longIntegers(text: string, from: number, to: number, values: JsonString
     values.push({ start, end: start + match[0].length, value: match[0] });
   }
 }
+
+/**
+ * The value spans of every member called `name` in a JSON text, found as text so that everything
+ * else keeps its bytes (a parse and re-serialisation would round big numbers and respell others).
+ * A name inside a string value is not a member, and is skipped.
+ */
+export function memberValueSpans(text: string, name: string): { start: number; end: number }[] {
+  const stringValues: { start: number; end: number }[] = [];
+  visitStringValues(text, (_path, start, end) => {
+    stringValues.push({ start, end });
+  });
+  const inString = (at: number): boolean => stringValues.some((span) => at > span.start && at < span.end);
+  const spans: { start: number; end: number }[] = [];
+  const member = new RegExp(`${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:\\s*`, "g");
+  for (const match of text.matchAll(member)) {
+    const at = match.index ?? 0;
+    if (inString(at)) continue;
+    const start = at + match[0].length;
+    spans.push({ start, end: valueEnd(text, start) });
+  }
+  return spans;
+}
+
+/** Index just past the JSON value that starts at `from`. */
+function valueEnd(text: string, from: number): number {
+  const first = text.charCodeAt(from);
+  if (first === QUOTE) return stringEnd(text, from + 1);
+  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) {
+    let i = from;
+    while (i < text.length && !/[,}\]\s]/.test(text.charAt(i))) i += 1;
+    return i;
+  }
+  let depth = 0;
+  let i = from;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) {
+      i = stringEnd(text, i + 1);
+      continue;
+    }
+    if (code === OPEN_OBJECT || code === OPEN_ARRAY) depth += 1;
+    else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
+      depth -= 1;
+      if (depth === 0) return i + 1;
+    }
+    i += 1;
+  }
+  return text.length;
+}
