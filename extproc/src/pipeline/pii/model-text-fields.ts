@@ -105,20 +105,26 @@ function selectorFor(api: ApiKind, body: unknown): Selector | undefined {
       : optionText(path);
 }
 
+const CHAT_MEMBERS: ReadonlySet<string> = new Set(["messages"]);
+const PROMPT_MEMBERS: ReadonlySet<string> = new Set(["prompt"]);
+const INPUT_MEMBERS: ReadonlySet<string> = new Set(["input"]);
+const ANTHROPIC_MEMBERS: ReadonlySet<string> = new Set(["system", "messages"]);
+const GEMINI_MEMBERS: ReadonlySet<string> = new Set(["contents", "systemInstruction"]);
+
 function conversationOf(api: ApiKind, body: unknown): Conversation | undefined {
   switch (api) {
     case "openai.chat_completions":
-      return { members: new Set(["messages"]), select: (path) => chatMessageText(path, body) };
+      return { members: CHAT_MEMBERS, select: (path) => chatMessageText(path, body) };
     case "openai.completions":
-      return { members: new Set(["prompt"]), select: (path) => topLevelText(path, "prompt") };
+      return { members: PROMPT_MEMBERS, select: (path) => topLevelText(path, "prompt") };
     case "openai.embeddings":
-      return { members: new Set(["input"]), select: (path) => topLevelText(path, "input") };
+      return { members: INPUT_MEMBERS, select: (path) => topLevelText(path, "input") };
     case "anthropic.messages":
-      return { members: new Set(["system", "messages"]), select: (path) => anthropicMessageText(path, body) };
+      return { members: ANTHROPIC_MEMBERS, select: (path) => anthropicMessageText(path, body) };
     case "gemini.generate_content":
     case "gemini.stream_generate_content":
       return {
-        members: new Set(["contents", "systemInstruction"]),
+        members: GEMINI_MEMBERS,
         select: (path) => geminiContentText(path, body),
       };
     default:

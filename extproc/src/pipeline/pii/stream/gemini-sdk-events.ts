@@ -1,4 +1,4 @@
-import { withoutLineBom } from "./sse-event.ts";
+import { LINE_BREAK, withoutLineBom } from "./sse-event.ts";
 
 /**
  * How @google/genai reads a `streamGenerateContent?alt=sse` answer, which is not how an
@@ -28,7 +28,6 @@ export interface GeminiSdkEvent {
 }
 
 const DATA = "data:";
-const LINE_BREAK = /\r\n|\r|\n/;
 
 /** `text` is one event as the splitter cut it (delimiter included), or what was left at the end. */
 export function readGeminiSdkEvent(text: string): GeminiSdkEvent {

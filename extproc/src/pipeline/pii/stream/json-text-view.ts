@@ -1,3 +1,4 @@
+import { isDigit, isHexDigit } from "../detectors/char-classes.ts";
 /**
  * What the detectors read of tool-call arguments streamed as JSON text (OpenAI's `arguments`
  * deltas, Anthropic's `partial_json`), piece by piece: a view of the same length as the text, and
@@ -80,14 +81,6 @@ const BACKSLASH = 92;
 
 function isWhitespace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isHexDigit(c: number): boolean {
-  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
 /** Whether a number in `state` may end here. */

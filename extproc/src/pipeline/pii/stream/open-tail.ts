@@ -1,5 +1,6 @@
 import { isAtextSymbol, isIntlWordChar } from "../detectors/char-classes.ts";
 import type { OpenMatchTracker } from "../detectors/types.ts";
+import { isInvisible, isNumericLookalike, isUnicodeSpace } from "../detectors/visible-text.ts";
 
 /**
  * Where the still-open tail of a streamed text begins: the earliest offset from which the text
@@ -79,32 +80,7 @@ function isGroup(text: string, start: number, end: number): boolean {
 
 /** The ASCII space, or a Unicode space separator, which the detectors read as one. */
 function isSpace(c: number): boolean {
-  return (
-    c === SPACE ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
-}
-
-/** Zero-width space, non-joiner, joiner, word joiner, U+FEFF, soft hyphen: nothing, inside an entity. */
-function isInvisible(c: number): boolean {
-  return (c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff || c === 0xad;
-}
-
-/** Fullwidth digits and + ( ) - ., and the hyphens U+2010–U+2012, read as their ASCII forms. */
-function isNumericLookalike(c: number): boolean {
-  return (
-    (c >= 0xff08 && c <= 0xff09) ||
-    c === 0xff0b ||
-    c === 0xff0d ||
-    c === 0xff0e ||
-    (c >= 0xff10 && c <= 0xff19) ||
-    (c >= 0x2010 && c <= 0x2012)
-  );
+  return c === SPACE || isUnicodeSpace(c);
 }
 
 function isHighSurrogate(c: number): boolean {

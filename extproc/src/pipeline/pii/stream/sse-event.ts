@@ -13,7 +13,7 @@ export interface SseEvent {
   readonly data: string | undefined;
 }
 
-const LINE_BREAK = /\r\n|\r|\n/;
+export const LINE_BREAK = /\r\n|\r|\n/;
 const BOM = 0xfeff;
 
 /**
