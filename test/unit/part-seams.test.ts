@@ -33,6 +33,43 @@ describe("an entity cut across adjacent text parts of one message", () => {
     );
   });
 
+  it("is found across three parts or more, a short part in the middle, and redacted as one", async () => {
+    const { applyRequestPii } = await import("../../extproc/src/pipeline/pii/request-pii-decision.ts");
+    const body = {
+      model: "m",
+      messages: [
+        {
+          role: "user",
+          content: ["card 41111111", "1111", "1111 ok"].map((text) => ({ type: "text", text })),
+        },
+      ],
+    };
+    assert.deepEqual(findings("openai.chat_completions", body), [
+      { type: "CREDIT_CARD", count: 1, fields: ["0/content[0].text"] },
+    ]);
+    const text = JSON.stringify(body);
+    const scan = scanRequestPii("openai.chat_completions", text, body, detectors);
+    const applied = applyRequestPii(
+      scan,
+      { actions: {}, default_action: "redact", restore: false },
+      undefined,
+      "p",
+    );
+    assert.ok(applied.ok);
+    assert.deepEqual(
+      applied.value.edits.map((edit) => edit.replacement),
+      ['"card [CREDIT_CARD_1]"', '""', '" ok"'],
+    );
+    const key = ["key AKIAQY", "LPMN5HFI", "QR7XYZ"];
+    assert.deepEqual(
+      findings("openai.chat_completions", {
+        model: "m",
+        messages: [{ role: "user", content: key.map((text) => ({ type: "text", text })) }],
+      }).map((f) => f.type),
+      ["AWS_ACCESS_KEY"],
+    );
+  });
+
   it("is not joined across messages, nor across parts that are not next to each other", () => {
     assert.deepEqual(
       findings("openai.chat_completions", {

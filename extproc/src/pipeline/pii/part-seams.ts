@@ -4,11 +4,11 @@ import type { ModelTextField } from "./model-text-fields.ts";
 import type { TextScanUnit } from "./text-scan-units.ts";
 
 /**
- * An entity cut in two across adjacent text parts of one message (`"key AKIAIOSFOD"`,
- * `"NN7EXAMPLE"`) reaches the model whole, since it reads the parts as one text, while each part
- * alone holds no entity. The seam between two such parts is scanned too; an entity across it is
- * one finding, redacted as one: its placeholder stands where it starts, and the rest of it, in the
- * next part, is erased.
+ * An entity cut across adjacent text parts of one message (`"key AKIAIOSFOD"`, `"NN7EXAMPLE"`, or
+ * in more pieces, a short part in the middle) reaches the model whole, since it reads the parts as
+ * one text, while no part alone holds it. Each run of adjacent text parts is read as one text
+ * around each seam; an entity across a seam is one finding, redacted as one: its placeholder stands
+ * where it starts, and the rest of it, in the parts after, is erased.
  */
 
 /** A match that a seam gave a unit: the value is the whole entity, `erase` marks its continuation. */
@@ -22,9 +22,9 @@ const SEAM_WINDOW = 512;
 const TEXT_PART = /^(.*)\[(\d+)\]\.text$/;
 
 /**
- * Matches across the seams of adjacent text parts, per unit index: for the unit where an entity
- * starts, its start up to the unit's end (with the whole value); for the unit where it goes on,
- * its continuation (to erase).
+ * Matches across the seams of runs of adjacent text parts, per unit index: for the unit where an
+ * entity starts, its start up to the unit's end (with the whole value); for each unit it goes on
+ * into, its continuation (to erase).
  */
 export function seamMatches(
   fields: readonly ModelTextField[],
@@ -33,33 +33,74 @@ export function seamMatches(
   detectors: readonly Detector[],
 ): Map<number, SeamMatch[]> {
   const found = new Map<number, SeamMatch[]>();
-  const add = (index: number, match: SeamMatch): void => {
-    const list = found.get(index) ?? [];
-    list.push(match);
-    found.set(index, list);
-  };
-  for (let i = 0; i + 1 < units.length; i++) {
-    const before = units[i] as TextScanUnit;
-    const after = units[i + 1] as TextScanUnit;
-    if (!adjacentTextParts(fields, before, after)) continue;
-    const tail = before.text.slice(-SEAM_WINDOW);
-    const head = after.text.slice(0, SEAM_WINDOW);
-    const seam = tail + head;
-    const tailStart = before.text.length - tail.length;
-    for (const match of detectAll(seam, detectors)) {
-      if (match.start >= tail.length || match.end <= tail.length) continue;
-      const start = tailStart + match.start;
-      const end = match.end - tail.length;
-      // Parts are often separate on purpose (one per paragraph): an entity that one part already
-      // holds whole (an address ending one part, a word starting the next) is not one across both.
-      if (covered(own[i], match.type, start, before.text.length) || covered(own[i + 1], match.type, 0, end)) {
-        continue;
-      }
-      add(i, { type: match.type, start, end: before.text.length, value: seam.slice(match.start, match.end) });
-      add(i + 1, { type: match.type, start: 0, end, erase: true });
-    }
+  let first = 0;
+  for (let i = 1; i <= units.length; i++) {
+    const joined =
+      i < units.length && adjacentTextParts(fields, units[i - 1] as TextScanUnit, units[i] as TextScanUnit);
+    if (joined) continue;
+    if (i - first > 1) runMatches(units, own, first, i, detectors, found);
+    first = i;
   }
   return found;
+}
+
+/** The entities across the seams of units `from`..`to` (exclusive), a run of adjacent text parts. */
+function runMatches(
+  units: readonly TextScanUnit[],
+  own: readonly (readonly TextMatch[])[],
+  from: number,
+  to: number,
+  detectors: readonly Detector[],
+  found: Map<number, SeamMatch[]>,
+): void {
+  const texts = units.slice(from, to).map((unit) => unit.text);
+  const text = texts.join("");
+  // starts[k]: where part k begins in the joined text; starts[k + 1] is a seam.
+  const starts: number[] = [0];
+  for (const part of texts) starts.push((starts.at(-1) as number) + part.length);
+  const partAt = (offset: number): number =>
+    starts.findLastIndex((start, k) => k < texts.length && start <= offset);
+  const crossing = new Map<string, TextMatch>();
+  for (const seam of starts.slice(1, -1)) {
+    const windowStart = Math.max(0, seam - SEAM_WINDOW);
+    const window = text.slice(windowStart, seam + SEAM_WINDOW);
+    for (const match of detectAll(window, detectors)) {
+      const start = windowStart + match.start;
+      const end = windowStart + match.end;
+      if (partAt(start) === partAt(end - 1)) continue;
+      crossing.set(`${start}:${end}:${match.type}`, { type: match.type, start, end });
+    }
+  }
+  let taken = 0;
+  for (const match of [...crossing.values()].sort((x, y) => x.start - y.start)) {
+    if (match.start < taken) continue;
+    const firstPart = partAt(match.start);
+    const lastPart = partAt(match.end - 1);
+    const startInFirst = match.start - (starts[firstPart] as number);
+    const endInLast = match.end - (starts[lastPart] as number);
+    // Parts are often separate on purpose (one per paragraph): an entity that one part already
+    // holds whole (an address ending one part, a word starting the next) is not one across both.
+    const firstLength = texts[firstPart]?.length ?? 0;
+    if (
+      covered(own[from + firstPart], match.type, startInFirst, firstLength) ||
+      covered(own[from + lastPart], match.type, 0, endInLast)
+    ) {
+      continue;
+    }
+    taken = match.end;
+    const value = text.slice(match.start, match.end);
+    add(found, from + firstPart, { type: match.type, start: startInFirst, end: firstLength, value });
+    for (let k = firstPart + 1; k <= lastPart; k++) {
+      const end = k === lastPart ? endInLast : (texts[k]?.length ?? 0);
+      add(found, from + k, { type: match.type, start: 0, end, erase: true });
+    }
+  }
+}
+
+function add(found: Map<number, SeamMatch[]>, index: number, match: SeamMatch): void {
+  const list = found.get(index) ?? [];
+  list.push(match);
+  found.set(index, list);
 }
 
 /** Two whole text parts that follow each other in one content list (`content[k].text`, `[k+1]`). */
