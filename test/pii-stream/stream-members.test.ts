@@ -7,7 +7,7 @@ import { geminiChunkCodec } from "../../extproc/src/pipeline/pii/stream/gemini-c
 import { openAiChunkCodec } from "../../extproc/src/pipeline/pii/stream/openai-chunk-codec.ts";
 import { redactRestoreText } from "../../extproc/src/pipeline/pii/stream/redact-restore-text.ts";
 import type { ApiKind } from "../../extproc/src/pipeline/policy-input.ts";
-import { assertNoneLeaks, redactAtEveryCut, textsByMember } from "./redact-bytes.ts";
+import { assertNoneLeaks, redactAtEveryCut, redactBytes, textsByMember } from "./redact-bytes.ts";
 import { readAsAnthropicSdk, readAsGeminiSdk, readAsOpenAiSdk } from "./sdk-readers.ts";
 import { NumberingReplacer } from "./stream-fixtures.ts";
 
@@ -397,5 +397,15 @@ describe("one rule for JSON and streamed answers", () => {
     const answer = { ...MESSAGE, content: blocks };
     const expected = jsonPath("anthropic.messages", answer) as { content: unknown[] };
     assert.deepEqual((message as { content: unknown[] }).content, expected.content);
+  });
+});
+
+describe("a provider that invents members without end", () => {
+  it("fails the stream closed once more texts are open at once than any answer has", () => {
+    const events = Array.from(
+      { length: 1100 },
+      (_, i) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { [`k${i}`]: "x" } }] })}\n\n`,
+    ).join("");
+    assert.throws(() => redactBytes(openAiChunkCodec, Buffer.from(events)), /more than 1024 texts/);
   });
 });

@@ -31,6 +31,8 @@ export interface FlushedChoice {
   readonly texts: readonly FlushedText[];
 }
 
+const MAX_OPEN_TEXTS = 1024;
+
 interface OpenStream {
   readonly choice: number;
   readonly place: unknown;
@@ -56,6 +58,11 @@ export class ChoiceTextStreams {
     const key = `${choice}/${text.member}`;
     let stream = this.open.get(key);
     if (!stream) {
+      // Members come from the provider: a stream inventing new ones without end would grow a
+      // redactor for each. Far more than any answer has; past it the stream fails closed.
+      if (this.open.size >= MAX_OPEN_TEXTS) {
+        throw new Error(`an answer stream opened more than ${MAX_OPEN_TEXTS} texts at once`);
+      }
       stream = { choice, place: text.place, redactor: this.makeRedactor(text.kind) };
       this.open.set(key, stream);
     }
